@@ -1,0 +1,1 @@
+"""Performance harness and the reference implementations the kernel is checked against."""

@@ -1,0 +1,46 @@
+"""Year-keyed driver paths -> dense per-year arrays over the projection horizon."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .scenario import DriverPath, Scenario
+from .schema import FIELDS, Field
+
+
+def fill_path(years: np.ndarray, key_years, key_values, fill: str) -> np.ndarray:
+    """Values for every year from key points.
+
+    ``step``: a value holds from its key year on. ``linear``: straight lines between keys.
+    Before the first key the first value holds, after the last key the last value holds.
+    """
+    key_years = np.asarray(key_years, dtype=float)
+    key_values = np.asarray(key_values, dtype=float)
+    if fill == "linear":
+        return np.interp(years, key_years, key_values)
+    index = np.searchsorted(key_years, years, side="right") - 1
+    return key_values[np.clip(index, 0, len(key_values) - 1)]
+
+
+def dense_driver(scenario: Scenario, f: Field) -> np.ndarray:
+    """One driver over ``scenario.years``.
+
+    A level path starts from its base-year anchor; a rate path has no value in the base year
+    (no change happens then), stored as 0.
+    """
+    years = scenario.years
+    path: DriverPath | None = scenario[f.path]
+    if f.anchor is not None:
+        anchor = scenario[f.anchor]
+        if path is None:
+            return np.full(len(years), anchor)
+        return fill_path(years, (years[0], *path.years), (anchor, *path.values), path.fill)
+    rates = fill_path(years, path.years, path.values, path.fill)
+    rates[0] = 0.0
+    return rates
+
+
+def dense_drivers(scenario: Scenario) -> dict[str, np.ndarray]:
+    """Every driver path of the schema, by name (``gdp_growth``, ``coal_share``, ...)."""
+    return {f.path.split(".", 1)[1]: dense_driver(scenario, f)
+            for f in FIELDS if f.kind == "path"}

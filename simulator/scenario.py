@@ -1,0 +1,366 @@
+"""Scenario YAML -> validated, typed ``Scenario``.
+
+Validation happens in three passes, each naming the file that holds the bad value:
+
+1. ``read_mapping``: the file exists, is UTF-8 YAML without duplicate keys, and is a mapping;
+2. ``_check_file``: every key is in the schema, every value has the right type and bounds;
+3. ``_check_scenario``: after ``extends`` is resolved, the rules that span fields (required
+   fields, the projection horizon, shares summing to at most one).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .errors import ScenarioError
+from .schema import FIELDS, FIELDS_BY_PATH, FILLS, SECTIONS, Field
+
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+NOT_INHERITED = ("name", "extends")  # a variant names itself and its own parent
+
+
+@dataclass(frozen=True)
+class DriverPath:
+    """A path keyed by year, filled for every year by ``fill`` (see ``simulator.drivers``)."""
+
+    fill: str
+    years: tuple[int, ...]
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A validated scenario: every schema field by its dotted path, defaults filled in.
+
+    ``origins`` tells, for each field, which file of the ``extends`` chain set it, so later
+    errors (for example a fuel mix that leaves no room for gas) can name the right file.
+    """
+
+    values: dict
+    source: Path
+    files: tuple[Path, ...]
+    origins: dict
+
+    def __getitem__(self, path: str):
+        return self.values[path]
+
+    @property
+    def name(self) -> str:
+        return self.values["name"]
+
+    @property
+    def region(self) -> str:
+        return self.values["region"]
+
+    @property
+    def base_year(self) -> int:
+        return self.values["base_year"]
+
+    @property
+    def end_year(self) -> int:
+        return self.values["end_year"]
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.arange(self.base_year, self.end_year + 1)
+
+    def origin(self, path: str) -> Path:
+        """The file that set ``path`` (the scenario's own file for defaults)."""
+        return self.origins.get(path, self.source)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the resolved scenario content: equal digests mean equal inputs."""
+        text = json.dumps(self.values, sort_keys=True, default=_jsonable, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _jsonable(value):
+    if isinstance(value, DriverPath):
+        return {"fill": value.fill, "values": dict(zip(value.years, value.values, strict=True))}
+    raise TypeError(type(value))
+
+
+def load_scenario(path) -> Scenario:
+    """Read, resolve ``extends`` and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The scenario YAML file.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        With the file, the field path, the bad value and what is allowed.
+    """
+    source = Path(path)
+    chain = _extends_chain(source)
+    values, origins = {}, {}
+    for file, flat in reversed(chain):  # parent first, so the child overrides
+        own = flat if file is source else {k: v for k, v in flat.items() if k not in NOT_INHERITED}
+        values.update(own)
+        origins.update(dict.fromkeys(own, file))
+    _check_scenario(values, origins, source)
+    for f in FIELDS:
+        values.setdefault(f.path, f.default)
+    return Scenario(values=values, source=source, files=tuple(f for f, _ in chain),
+                    origins=origins)
+
+
+# -- pass 1: the file --------------------------------------------------------------------------
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys, which plain YAML silently overwrites."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"a key must be a plain name or year, not a "
+                    f"{type(key).__name__}", key_node.start_mark)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_mapping(file: Path) -> dict:
+    """Parse a YAML file that must hold a mapping; every failure is a ``ScenarioError``."""
+    if not file.exists():
+        raise ScenarioError(file, None, "file not found")
+    if not file.is_file():
+        raise ScenarioError(file, None, "not a regular file (a directory?)")
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError(file, None, f"not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise ScenarioError(file, None, f"cannot be read: {err.strerror}") from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as err:
+        raise ScenarioError(file, None, _yaml_problem(err)) from None
+    except RecursionError:
+        raise ScenarioError(file, None, "YAML nesting too deep") from None
+    if data is None:
+        raise ScenarioError(file, None, "file is empty; a scenario is a mapping of fields "
+                            "such as name, region, base_year")
+    if not isinstance(data, dict):
+        raise ScenarioError(file, None, "the top level must be a mapping of fields",
+                            value=type(data).__name__)
+    return data
+
+
+def _yaml_problem(err: yaml.YAMLError) -> str:
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None) or str(err)
+    if mark is None:
+        return f"YAML syntax error: {problem}"
+    return f"YAML syntax error at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+
+
+def _extends_chain(source: Path) -> list[tuple[Path, dict]]:
+    """[(file, flat fields)] from the scenario up through its ``extends`` parents."""
+    chain, seen = [], []
+    file = source
+    while True:
+        resolved = file.resolve()
+        if resolved in seen:
+            cycle = " -> ".join(str(p) for p in [*(f for f, _ in chain), file])
+            raise ScenarioError(chain[-1][0], "extends", "extends forms a cycle", value=cycle,
+                                allowed="a chain of parents that ends")
+        seen.append(resolved)
+        flat = _check_file(read_mapping(file), file)
+        chain.append((file, flat))
+        parent = flat.get("extends")
+        if parent is None:
+            return chain
+        parent_file = file.parent / parent
+        if not parent_file.is_file():
+            raise ScenarioError(file, "extends", f"parent scenario {str(parent_file)!r} not found",
+                                value=parent, allowed="a path to an existing scenario file, "
+                                "relative to this file")
+        file = parent_file
+
+
+# -- pass 2: each field's type and bounds ------------------------------------------------------
+
+
+def _check_file(data: dict, file: Path) -> dict:
+    """Validate one file's keys and values; return them flat, keyed by dotted field path."""
+    flat = {}
+    top = [f.path for f in FIELDS if "." not in f.path] + SECTIONS
+    for key, value in data.items():
+        _check_known(key, top, file, parent="")
+        if key in SECTIONS:
+            names = [f.path.split(".", 1)[1] for f in FIELDS if f.path.startswith(key + ".")]
+            if not isinstance(value, dict):
+                raise ScenarioError(file, key, "a section must be a mapping of fields",
+                                    value=value, allowed=f"fields of '{key}' such as "
+                                    f"{key}.{names[0]}, one per line, indented")
+            for sub, sub_value in value.items():
+                _check_known(sub, names, file, parent=key)
+                flat[f"{key}.{sub}"] = _check_value(FIELDS_BY_PATH[f"{key}.{sub}"], sub_value, file)
+        else:
+            flat[key] = _check_value(FIELDS_BY_PATH[key], value, file)
+    return flat
+
+
+def _check_known(key, known: list[str], file: Path, parent: str) -> None:
+    if key in known:
+        return
+    path = f"{parent}.{key}" if parent else str(key)
+    close = difflib.get_close_matches(str(key), known, n=3, cutoff=0.6)
+    elsewhere = [f.path for f in FIELDS if f.path.endswith("." + str(key)) and f.path != path]
+    hint = close and f"did you mean {' or '.join(repr(c) for c in close)}?"
+    hint = hint or (elsewhere and f"did you mean {' or '.join(repr(e) for e in elsewhere)}?")
+    where = f"in '{parent}'" if parent else "at the top level"
+    raise ScenarioError(file, path, f"unknown field {where}" + (f"; {hint}" if hint else ""),
+                        allowed=", ".join(known))
+
+
+def _check_value(f: Field, value, file: Path):
+    if f.kind == "path":
+        return _check_driver_path(f, value, file)
+    if f.path == "extends" and value is None:
+        return None
+    if f.kind == "str":
+        return _check_text(f, value, file)
+    if f.kind == "choice":
+        if value not in f.choices or isinstance(value, bool):
+            raise ScenarioError(file, f.path, "not an allowed value", value=value,
+                                allowed=f.allowed())
+        return value
+    return _check_number(f, value, file, f.path)
+
+
+def _check_text(f: Field, value, file: Path) -> str:
+    if not isinstance(value, str):
+        raise ScenarioError(file, f.path, "wrong type: expected text", value=value,
+                            allowed=f.allowed())
+    if f.path == "name" and not NAME_PATTERN.fullmatch(value):
+        raise ScenarioError(file, f.path, "not a usable name", value=value,
+                            allowed="letters, digits, '_' and '-' (it names the output folder)")
+    return value
+
+
+def _check_number(f: Field, value, file: Path, where: str):
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not is_number or (f.kind == "int" and not isinstance(value, int)):
+        expected = "a whole number" if f.kind == "int" else "a number"
+        raise ScenarioError(file, where, f"wrong type: expected {expected}", value=value,
+                            allowed=f.allowed())
+    if not math.isfinite(_as_float(value)):
+        raise ScenarioError(file, where, "not a finite number", value=value, allowed=f.allowed())
+    lo, hi = f.bounds
+    if not lo <= value <= hi:
+        problem = "out of range"
+        if f.share and 1 < abs(value) <= 100:
+            problem += f"; {value:g} looks like a percentage: write {value / 100:g} for {value:g} %"
+        raise ScenarioError(file, where, problem, value=value, allowed=f.allowed())
+    return float(value) if f.kind == "float" else value
+
+
+def _as_float(number) -> float:
+    """The number as a float; an integer too large for one counts as infinite."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf
+
+
+def _check_driver_path(f: Field, value, file: Path) -> DriverPath:
+    if not isinstance(value, dict):
+        raise ScenarioError(file, f.path, "a driver path must be a mapping", value=value,
+                            allowed=f.allowed())
+    for key in value:
+        _check_known(key, ["fill", "values"], file, parent=f.path)
+    fill = value.get("fill", f.fill)
+    if fill not in FILLS:
+        raise ScenarioError(file, f"{f.path}.fill", "unknown fill rule", value=fill,
+                            allowed="'step' (a value holds from its key year on) or 'linear' "
+                            "(interpolate between keys)")
+    points = value.get("values")
+    if not isinstance(points, dict) or not points:
+        raise ScenarioError(file, f"{f.path}.values", "missing or empty", value=points,
+                            allowed="a mapping {year: value} with at least one year")
+    for year, number in points.items():
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise ScenarioError(file, f"{f.path}.values", "a year key must be a whole number",
+                                value=year, allowed="years such as 2025")
+        _check_number(f, number, file, f"{f.path}.values.{year}")
+    years = tuple(sorted(points))
+    return DriverPath(fill, years, tuple(float(points[y]) for y in years))
+
+
+# -- pass 3: rules across fields ---------------------------------------------------------------
+
+
+def _check_scenario(values: dict, origins: dict, source: Path) -> None:
+    for f in FIELDS:
+        if f.required and f.path not in values:
+            inherited = f" (a scenario that uses extends must still set its own {f.path})" \
+                if f.path == "name" and "extends" in values else ""
+            raise ScenarioError(source, f.path, "missing required field" + inherited,
+                                allowed=f"{f.allowed()}: {f.description}")
+    base, end = values["base_year"], values["end_year"]
+    if end <= base:
+        raise ScenarioError(origins["end_year"], "end_year", f"must be after base_year {base}",
+                            value=end, allowed=f"a year > {base}")
+    for f in FIELDS:
+        if f.kind == "path" and values.get(f.path) is not None:
+            _check_horizon(f, values[f.path], base, end, origins[f.path])
+    _check_base_mix(values, origins)
+    _check_export_factor(values, origins, source)
+
+
+def _check_horizon(f: Field, path: DriverPath, base: int, end: int, file: Path) -> None:
+    for year in path.years:
+        if not base < year <= end:
+            allowed = f"years {base + 1}..{end} (the base-year value is set by {f.anchor})" \
+                if f.anchor else f"years {base + 1}..{end}"
+            raise ScenarioError(file, f"{f.path}.values.{year}", "year outside the projection "
+                                "horizon", value=year, allowed=allowed)
+    if f.anchor is None and path.years[0] != base + 1:
+        raise ScenarioError(file, f"{f.path}.values", "a rate path must start at the first "
+                            "projected year", value=path.years[0], allowed=f"first key {base + 1}")
+
+
+def _check_base_mix(values: dict, origins: dict) -> None:
+    coal, oil = values["base.coal_share"], values["base.oil_share"]
+    if coal + oil > 1:
+        raise ScenarioError(origins["base.coal_share"], "base.coal_share", "coal and oil shares "
+                            f"sum to {coal + oil:g}, leaving a negative gas share",
+                            value=coal, allowed=f"coal_share + oil_share <= 1 (oil_share is {oil:g})")
+
+
+def _check_export_factor(values: dict, origins: dict, source: Path) -> None:
+    base_exports = values.get("base.net_electricity_exports", 0.0)
+    path = values.get("paths.net_electricity_exports")
+    exports = [base_exports, *(path.values if path else ())]
+    factor = values.get("emission_factors.electricity_export", 0.0)
+    territorial = values.get("accounting", "territorial") == "territorial"
+    if territorial and any(exports) and not factor:
+        file = origins.get("base.net_electricity_exports") or origins.get(
+            "paths.net_electricity_exports", source)
+        raise ScenarioError(file, "emission_factors.electricity_export", "territorial accounting "
+                            "with net electricity exports needs the CO2 factor of that electricity",
+                            value=factor, allowed="a factor > 0 tCO2/MWh, or accounting: consumption")

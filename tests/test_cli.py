@@ -1,0 +1,97 @@
+"""The ``simulate`` command as a user runs it: a real subprocess of the installed console script."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import simulator
+
+from conftest import TAIYUAN, minimal_scenario
+
+SIMULATE = Path(sys.executable).parent / "simulate"
+
+
+def simulate(*args, cwd=None):
+    return subprocess.run([str(SIMULATE), *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def taiyuan_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("taiyuan")
+    return simulate(TAIYUAN, "--out", out), out
+
+
+def test_run_exits_0_and_writes_summary_and_projection(taiyuan_run):
+    result, out = taiyuan_run
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["projection.nc", "summary.json"]
+
+
+def test_summary_follows_the_output_contract(taiyuan_run):
+    _, out = taiyuan_run
+    info = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    projection = simulator.project(simulator.load_scenario(TAIYUAN))
+    assert info["scenario"] == "taiyuan_base" and info["region"] == "Taiyuan"
+    assert (info["base_year"], info["end_year"]) == (2022, 2060)
+    assert info["version"] == simulator.__version__
+    det = info["deterministic"]
+    assert det["peak_year"] == simulator.peak_year(projection.co2)
+    assert det["unit"] == "万t"
+    assert list(det["co2"]) == [str(y) for y in range(2022, 2061)]
+    np.testing.assert_allclose(list(det["co2"].values()), projection.co2.values, rtol=1e-15)
+
+
+def test_netcdf_holds_the_projection_with_units(taiyuan_run):
+    _, out = taiyuan_run
+    expected = simulator.project(simulator.load_scenario(TAIYUAN))
+    with xr.open_dataset(out / "projection.nc") as stored:
+        xr.testing.assert_allclose(stored, expected)
+        assert stored.co2.attrs["units"] == "万t"
+        assert stored.attrs["scenario"] == "taiyuan_base"
+
+
+def test_report_shows_table_units_and_the_peak_answer(taiyuan_run):
+    result, _ = taiyuan_run
+    report = result.stdout
+    for year in (2022, 2025, 2030, 2035, 2040, 2050, 2060):
+        assert f"\n{year} " in report
+    for unit in ("亿元", "万tce", "tce/万元", "万kW", "Mt", "t/万元", "%"):
+        assert unit in report
+    peak = json.loads((taiyuan_run[1] / "summary.json").read_text())["deterministic"]["peak_year"]
+    assert f"CO2 peaks in {peak}" in report
+
+
+def test_default_output_folder_is_results_slash_name(tmp_path):
+    result = simulate(TAIYUAN, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "results" / "taiyuan_base" / "summary.json").is_file()
+
+
+def test_bad_input_exits_2_and_keeps_the_earlier_result(tmp_path, scenario_file):
+    out = tmp_path / "out"
+    assert simulate(TAIYUAN, "--out", out).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = scenario_file(minimal_scenario(base={"coal_share": 81}))
+    result = simulate(bad, "--out", out)
+    assert result.returncode == 2
+    assert "base.coal_share" in result.stderr and "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_unwritable_output_folder_exits_2(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    result = simulate(TAIYUAN, "--out", blocker / "sub")
+    assert result.returncode == 2
+    assert "output folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_option_exits_2():
+    result = simulate(TAIYUAN, "--no-such-option")
+    assert result.returncode == 2 and "unrecognized arguments" in result.stderr
