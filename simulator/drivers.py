@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .scenario import DriverPath, Scenario
-from .schema import FIELDS, Field
+from .scenario import Scenario
+from .schema import FIELDS, DriverPath, Field
 
 
 def fill_path(years: np.ndarray, key_years, key_values, fill: str) -> np.ndarray:

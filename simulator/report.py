@@ -8,6 +8,7 @@ import xarray as xr
 
 from . import __version__
 from .peak import TARGET_PEAK_YEAR, peak_year
+from .scenario import Scenario
 
 REPORT_YEARS = (2022, 2025, 2030, 2035, 2040, 2050, 2060)
 WAN_T_PER_MT = 100.0  # 1 Mt = 100 万t
@@ -26,7 +27,7 @@ COLUMNS = (
 )
 
 
-def summary(projection: xr.Dataset, scenario_file: str) -> dict:
+def summary(projection: xr.Dataset, scenario: Scenario) -> dict:
     """The ``summary.json`` content (DESIGN §6, the fields that exist for a deterministic run)."""
     co2 = projection["co2"]
     peak = peak_year(co2)
@@ -35,8 +36,9 @@ def summary(projection: xr.Dataset, scenario_file: str) -> dict:
         "region": projection.attrs["region"],
         "base_year": int(projection.attrs["base_year"]),
         "end_year": int(projection.attrs["end_year"]),
-        "scenario_file": scenario_file,
+        "scenario_file": str(scenario.source),
         "scenario_sha256": projection.attrs["scenario_sha256"],
+        "calibration_locks": [str(lock) for lock in scenario.locks],
         "deterministic": {
             "peak_year": peak,
             "peak_co2": float(co2.sel(year=peak)),
@@ -56,6 +58,7 @@ def format_report(projection: xr.Dataset, info: dict, written: list) -> str:
         f"Scenario {attrs['scenario']} ({attrs['region']}), {attrs['base_year']}-"
         f"{attrs['end_year']}, deterministic projection, {attrs['accounting']} accounting",
         f"  from {info['scenario_file']}",
+        *(f"  calibrated values from {lock}" for lock in info["calibration_locks"]),
         "",
         *_table(projection),
         "",
@@ -83,8 +86,14 @@ def _table(projection: xr.Dataset) -> list[str]:
     units = ["", *(c[1] for c in COLUMNS)]
     rows = [[str(int(y)), *(fmt.format(float(projection[var].sel(year=y)) * scale)
                             for _, _, var, scale, fmt in COLUMNS)] for y in years]
-    widths = [max(_width(r[i]) for r in [header, units, *rows]) for i in range(len(header))]
-    return ["  ".join(_pad(cell, w) for cell, w in zip(r, widths, strict=True)) for r in [header, units, *rows]]
+    return text_table([header, units, *rows])
+
+
+def text_table(rows: list[list[str]], left: int = 0) -> list[str]:
+    """Rows of cells as aligned lines: the first ``left`` columns flush left, the rest right."""
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(_pad(cell, w, i < left) for i, (cell, w) in
+                      enumerate(zip(r, widths, strict=True))).rstrip() for r in rows]
 
 
 def _width(text: str) -> int:
@@ -92,5 +101,6 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _pad(text: str, width: int) -> str:
-    return " " * (width - _width(text)) + text
+def _pad(text: str, width: int, left: bool = False) -> str:
+    fill = " " * (width - _width(text))
+    return text + fill if left else fill + text

@@ -46,11 +46,18 @@ def project(scenario: Scenario) -> xr.Dataset:
     ScenarioError
         If the fuel shares leave no room for gas (coal + oil + non-fossil > 1) in some year.
     """
+    out = project_array(scenario)
+    _check_fuel_mix(scenario, out)
+    return _to_dataset(scenario, out)
+
+
+def project_array(scenario: Scenario) -> np.ndarray:
+    """The kernel's raw output ``out[OUTPUT, year]`` (rows in ``kernel.OUTPUT_NAMES`` order),
+    unchecked: for callers such as calibration that evaluate many nearby scenarios."""
     inputs = kernel_inputs(scenario)
     out = np.empty((len(kernel.OUTPUT_NAMES), len(scenario.years)))
     kernel.project_into(*inputs, out)
-    _check_fuel_mix(scenario, out)
-    return _to_dataset(scenario, out)
+    return out
 
 
 def _check_fuel_mix(scenario: Scenario, out: np.ndarray) -> None:

@@ -10,31 +10,21 @@ Validation happens in three passes, each naming the file that holds the bad valu
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import math
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import yaml
 
 from .errors import ScenarioError
-from .schema import FIELDS, FIELDS_BY_PATH, FILLS, SECTIONS, Field
+from .fields import check_known, check_value
+from .lock import lock_path, read_lock
+from .parameters import get_parameter, parameter_field, set_parameters
+from .schema import FIELDS, FIELDS_BY_PATH, SECTIONS, DriverPath, Field
 
-NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 NOT_INHERITED = ("name", "extends")  # a variant names itself and its own parent
-
-
-@dataclass(frozen=True)
-class DriverPath:
-    """A path keyed by year, filled for every year by ``fill`` (see ``simulator.drivers``)."""
-
-    fill: str
-    years: tuple[int, ...]
-    values: tuple[float, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,12 +33,14 @@ class Scenario:
 
     ``origins`` tells, for each field, which file of the ``extends`` chain set it, so later
     errors (for example a fuel mix that leaves no room for gas) can name the right file.
+    ``locks`` are the calibration lock files applied (see ``simulator.lock``).
     """
 
     values: dict
     source: Path
     files: tuple[Path, ...]
     origins: dict
+    locks: tuple[Path, ...] = ()
 
     def __getitem__(self, path: str):
         return self.values[path]
@@ -77,6 +69,14 @@ class Scenario:
         """The file that set ``path`` (the scenario's own file for defaults)."""
         return self.origins.get(path, self.source)
 
+    def parameter(self, name: str) -> float:
+        """A parameter by its path, e.g. ``paths.coal_share.values.2025``."""
+        return get_parameter(self.values, name, self.source)
+
+    def with_parameters(self, updates: dict) -> Scenario:
+        """A copy with parameters replaced (each checked against its field's bounds)."""
+        return replace(self, values=set_parameters(self.values, updates, self.source))
+
     @property
     def digest(self) -> str:
         """SHA-256 of the resolved scenario content: equal digests mean equal inputs."""
@@ -90,13 +90,16 @@ def _jsonable(value):
     raise TypeError(type(value))
 
 
-def load_scenario(path) -> Scenario:
+def load_scenario(path, apply_own_lock: bool = True) -> Scenario:
     """Read, resolve ``extends`` and validate a scenario file.
 
     Parameters
     ----------
     path : str or Path
         The scenario YAML file.
+    apply_own_lock : bool
+        Apply the file's own calibration lock (``simulator.lock``); calibration itself starts
+        from the unlocked values. The locks of ``extends`` parents always apply.
 
     Returns
     -------
@@ -109,16 +112,25 @@ def load_scenario(path) -> Scenario:
     """
     source = Path(path)
     chain = _extends_chain(source)
-    values, origins = {}, {}
-    for file, flat in reversed(chain):  # parent first, so the child overrides
+    files = [file for file, _ in chain]
+    values, origins, locks = {}, {}, []
+    for level in reversed(range(len(chain))):  # parent first, so the child overrides
+        file, flat = chain[level]
         own = flat if file is source else {k: v for k, v in flat.items() if k not in NOT_INHERITED}
         values.update(own)
         origins.update(dict.fromkeys(own, file))
+        if file is source and not apply_own_lock:
+            continue
+        locked = read_lock(file, files[level:], read_mapping)
+        if locked is not None:
+            values = set_parameters(values, locked, lock_path(file))
+            origins.update(dict.fromkeys(locked, lock_path(file)))
+            locks.append(lock_path(file))
     _check_scenario(values, origins, source)
     for f in FIELDS:
         values.setdefault(f.path, f.default)
-    return Scenario(values=values, source=source, files=tuple(f for f, _ in chain),
-                    origins=origins)
+    return Scenario(values=values, source=source, files=tuple(files), origins=origins,
+                    locks=tuple(locks))
 
 
 # -- pass 1: the file --------------------------------------------------------------------------
@@ -209,7 +221,7 @@ def _check_file(data: dict, file: Path) -> dict:
     flat = {}
     top = [f.path for f in FIELDS if "." not in f.path] + SECTIONS
     for key, value in data.items():
-        _check_known(key, top, file, parent="")
+        check_known(key, top, file, parent="")
         if key in SECTIONS:
             names = [f.path.split(".", 1)[1] for f in FIELDS if f.path.startswith(key + ".")]
             if not isinstance(value, dict):
@@ -217,98 +229,11 @@ def _check_file(data: dict, file: Path) -> dict:
                                     value=value, allowed=f"fields of '{key}' such as "
                                     f"{key}.{names[0]}, one per line, indented")
             for sub, sub_value in value.items():
-                _check_known(sub, names, file, parent=key)
-                flat[f"{key}.{sub}"] = _check_value(FIELDS_BY_PATH[f"{key}.{sub}"], sub_value, file)
+                check_known(sub, names, file, parent=key)
+                flat[f"{key}.{sub}"] = check_value(FIELDS_BY_PATH[f"{key}.{sub}"], sub_value, file)
         else:
-            flat[key] = _check_value(FIELDS_BY_PATH[key], value, file)
+            flat[key] = check_value(FIELDS_BY_PATH[key], value, file)
     return flat
-
-
-def _check_known(key, known: list[str], file: Path, parent: str) -> None:
-    if key in known:
-        return
-    path = f"{parent}.{key}" if parent else str(key)
-    close = difflib.get_close_matches(str(key), known, n=3, cutoff=0.6)
-    elsewhere = [f.path for f in FIELDS if f.path.endswith("." + str(key)) and f.path != path]
-    hint = close and f"did you mean {' or '.join(repr(c) for c in close)}?"
-    hint = hint or (elsewhere and f"did you mean {' or '.join(repr(e) for e in elsewhere)}?")
-    where = f"in '{parent}'" if parent else "at the top level"
-    raise ScenarioError(file, path, f"unknown field {where}" + (f"; {hint}" if hint else ""),
-                        allowed=", ".join(known))
-
-
-def _check_value(f: Field, value, file: Path):
-    if f.kind == "path":
-        return _check_driver_path(f, value, file)
-    if f.path == "extends" and value is None:
-        return None
-    if f.kind == "str":
-        return _check_text(f, value, file)
-    if f.kind == "choice":
-        if value not in f.choices or isinstance(value, bool):
-            raise ScenarioError(file, f.path, "not an allowed value", value=value,
-                                allowed=f.allowed())
-        return value
-    return _check_number(f, value, file, f.path)
-
-
-def _check_text(f: Field, value, file: Path) -> str:
-    if not isinstance(value, str):
-        raise ScenarioError(file, f.path, "wrong type: expected text", value=value,
-                            allowed=f.allowed())
-    if f.path == "name" and not NAME_PATTERN.fullmatch(value):
-        raise ScenarioError(file, f.path, "not a usable name", value=value,
-                            allowed="letters, digits, '_' and '-' (it names the output folder)")
-    return value
-
-
-def _check_number(f: Field, value, file: Path, where: str):
-    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not is_number or (f.kind == "int" and not isinstance(value, int)):
-        expected = "a whole number" if f.kind == "int" else "a number"
-        raise ScenarioError(file, where, f"wrong type: expected {expected}", value=value,
-                            allowed=f.allowed())
-    if not math.isfinite(_as_float(value)):
-        raise ScenarioError(file, where, "not a finite number", value=value, allowed=f.allowed())
-    lo, hi = f.bounds
-    if not lo <= value <= hi:
-        problem = "out of range"
-        if f.share and 1 < abs(value) <= 100:
-            problem += f"; {value:g} looks like a percentage: write {value / 100:g} for {value:g} %"
-        raise ScenarioError(file, where, problem, value=value, allowed=f.allowed())
-    return float(value) if f.kind == "float" else value
-
-
-def _as_float(number) -> float:
-    """The number as a float; an integer too large for one counts as infinite."""
-    try:
-        return float(number)
-    except OverflowError:
-        return math.inf
-
-
-def _check_driver_path(f: Field, value, file: Path) -> DriverPath:
-    if not isinstance(value, dict):
-        raise ScenarioError(file, f.path, "a driver path must be a mapping", value=value,
-                            allowed=f.allowed())
-    for key in value:
-        _check_known(key, ["fill", "values"], file, parent=f.path)
-    fill = value.get("fill", f.fill)
-    if fill not in FILLS:
-        raise ScenarioError(file, f"{f.path}.fill", "unknown fill rule", value=fill,
-                            allowed="'step' (a value holds from its key year on) or 'linear' "
-                            "(interpolate between keys)")
-    points = value.get("values")
-    if not isinstance(points, dict) or not points:
-        raise ScenarioError(file, f"{f.path}.values", "missing or empty", value=points,
-                            allowed="a mapping {year: value} with at least one year")
-    for year, number in points.items():
-        if isinstance(year, bool) or not isinstance(year, int):
-            raise ScenarioError(file, f"{f.path}.values", "a year key must be a whole number",
-                                value=year, allowed="years such as 2025")
-        _check_number(f, number, file, f"{f.path}.values.{year}")
-    years = tuple(sorted(points))
-    return DriverPath(fill, years, tuple(float(points[y]) for y in years))
 
 
 # -- pass 3: rules across fields ---------------------------------------------------------------
@@ -330,6 +255,8 @@ def _check_scenario(values: dict, origins: dict, source: Path) -> None:
             _check_horizon(f, values[f.path], base, end, origins[f.path])
     _check_base_mix(values, origins)
     _check_export_factor(values, origins, source)
+    for name in values.get("calibration.free", ()):
+        parameter_field(values, name, origins["calibration.free"])
 
 
 def _check_horizon(f: Field, path: DriverPath, base: int, end: int, file: Path) -> None:

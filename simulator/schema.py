@@ -25,11 +25,21 @@ INF = math.inf
 
 
 @dataclass(frozen=True)
+class DriverPath:
+    """The value of a ``path`` field: key years and values, filled for every year by ``fill``
+    (see ``simulator.drivers``)."""
+
+    fill: str
+    years: tuple[int, ...]
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class Field:
     """One scenario field: where it lives, what it holds and what is allowed.
 
-    ``kind`` is one of ``str``, ``int``, ``float``, ``choice`` or ``path`` (a driver path keyed by
-    year). A ``path`` with an ``anchor`` is a level whose base-year value is the anchor field; a
+    ``kind`` is one of ``str``, ``int``, ``float``, ``choice``, ``params`` (a list of parameter
+    paths, see ``simulator.parameters``) or ``path`` (a driver path keyed by year). A ``path`` with an ``anchor`` is a level whose base-year value is the anchor field; a
     ``path`` without one is a rate that applies from the first projected year on.
     """
 
@@ -54,6 +64,9 @@ class Field:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.kind == "str":
             return "a text string"
+        if self.kind == "params":
+            return ("a list of parameter paths, e.g. [base.coal_share, "
+                    "paths.coal_share.values.2025]")
         if self.kind == "path":
             return (
                 "a mapping {fill: step or linear, values: {year: number}} with each value "
@@ -144,6 +157,19 @@ FIELDS: tuple[Field, ...] = (
     Field("emission_factors.electricity_export", "float", "tCO2/MWh",
           "CO2 per MWh of net exported electricity (used under territorial accounting).",
           default=0.0, bounds=(0.0, 2.0)),
+    Field("reference.ceads_series", "str", "", "Region name of the CEADs CO2 series "
+          "(calibration/data/ceads_co2_mt.csv) the base-year CO2 is checked against; none where "
+          "CEADs has no series for the region.", default=None),
+    Field("reference.ceads_band", "float", "1", "Allowed relative distance of base-year CO2 "
+          "from the CEADs linear trend (fitted to 2010-2019, or to all years the series has) "
+          "extrapolated to the base year. State why in a comment.", default=0.15,
+          bounds=(0.0, 1.0), share=True),
+    Field("calibration.targets", "str", "", "Plan target file the scenario is calibrated to, "
+          "relative to this file (e.g. ../calibration/targets/taiyuan.yaml).", default=None),
+    Field("calibration.free", "params", "", "Parameters `simulate calibrate` fits to the "
+          "targets, by parameter path: a scalar field (base.coal_share) or one key of a driver "
+          "path (paths.coal_share.values.2025). The fitted values are kept in <scenario>.lock.yaml "
+          "beside the file and used by every later run.", default=()),
 )
 
 FIELDS_BY_PATH = {f.path: f for f in FIELDS}

@@ -1,6 +1,7 @@
 """The README tells the truth: its set-up commands are the ones CI runs, its sample is real output."""
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +38,25 @@ def test_sample_report_is_what_simulate_prints(tmp_path):
 
 
 def _copy_scenarios(folder: Path) -> Path:
-    (folder / "scenarios").mkdir()
-    for path in (REPO / "scenarios").glob("*.yaml"):
-        (folder / "scenarios" / path.name).write_bytes(path.read_bytes())
+    """The scenarios with their locks and the target files the locks were fitted to."""
+    shutil.copytree(REPO / "scenarios", folder / "scenarios")
+    shutil.copytree(REPO / "calibration" / "targets", folder / "calibration" / "targets")
     return folder
+
+
+def test_regions_table_matches_the_calibrated_base_scenarios():
+    import simulator
+    from simulator.report import WAN_T_PER_MT
+
+    table = _section("Five plans: does meeting the targets make CO2 peak by 2030?")
+    rows = re.findall(r"^\| (\w+) \| `scenarios/(\w+)\.yaml` \| (\d{4}) \| ([\d.,]+) \| (\d{4}) "
+                      r"\| ([\d.,]+) \| (yes|no) \|", table, flags=re.M)
+    assert len(rows) == 5
+    for _, name, base_year, base_mt, peak, mt_2030, verdict in rows:
+        projection = simulator.project(simulator.load_scenario(REPO / "scenarios" / f"{name}.yaml"))
+        co2_mt = projection.co2 / WAN_T_PER_MT
+        assert int(base_year) == int(projection.year[0])
+        assert float(base_mt.replace(",", "")) == round(float(co2_mt[0]), 1)
+        assert int(peak) == simulator.peak_year(projection.co2)
+        assert float(mt_2030.replace(",", "")) == round(float(co2_mt.sel(year=2030)), 1)
+        assert verdict == ("yes" if int(peak) <= 2030 else "no")

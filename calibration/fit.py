@@ -1,0 +1,203 @@
+"""Fit a scenario's free parameters to its plan's targets with ``scipy.optimize.least_squares``.
+
+Each modelled plan number becomes a relative residual (model - plan) / plan; hedged targets
+(``以上``, ``以下``, ranges) only count on their wrong side. Two more kinds of residuals keep the
+fit honest: a heavy penalty on any year whose gas share would go negative, and a very light pull
+(1e-6) towards the scenario's own starting values, which makes the answer unique when targets
+leave some parameters free. A target not met within ``TOLERANCE`` after the joint fit is
+``conflicting`` if it can be met on its own (so other targets stand in its way) and ``missed``
+if not even that.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from simulator import kernel
+from simulator.errors import ScenarioError
+from simulator.peak import TARGET_PEAK_YEAR
+from simulator.run import project_array
+from simulator.scenario import Scenario
+
+from .targets import Comparison, Target, TargetFile, comparisons, load_targets
+
+TOLERANCE = 0.005          # relative: the issue's "met within 0.5 %"
+GAS_PENALTY = 100.0        # weight on a negative gas share, per year
+ANCHOR_WEIGHT = 1e-6       # pull towards the starting values
+ROW = {name: i for i, name in enumerate(kernel.OUTPUT_NAMES)}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the calibration report."""
+
+    target_id: str
+    name: str
+    year: str
+    plan: str
+    model: str
+    residual: float | None
+    status: str            # met, missed, conflicting, not modelled, qualitative
+    note: str = ""
+    peak_test: bool = False  # the CO2 peak row: tested on the fitted path, never fitted
+
+
+@dataclass(frozen=True)
+class Calibration:
+    scenario: Scenario                       # with the fitted values
+    targets: TargetFile
+    rows: tuple[Row, ...]
+    fitted: dict                             # parameter -> (start, fitted)
+
+    @property
+    def conflicts(self) -> list[Row]:
+        return [r for r in self.rows if r.status == "conflicting" and not r.peak_test]
+
+    @property
+    def missed(self) -> list[Row]:
+        return [r for r in self.rows if r.status == "missed" and not r.peak_test]
+
+
+def target_file(scenario: Scenario) -> Path:
+    """The target file a scenario names in ``calibration.targets``."""
+    name = scenario["calibration.targets"]
+    if name is None:
+        raise ScenarioError(scenario.source, "calibration.targets", "no target file named",
+                            allowed="a path such as ../calibration/targets/taiyuan.yaml")
+    return Path(os.path.normpath(scenario.origin("calibration.targets").parent / name))
+
+
+def fit(scenario: Scenario, targets: TargetFile | None = None) -> Calibration:
+    """Fit ``calibration.free`` so the deterministic projection meets the plan's targets.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Usually loaded with ``apply_own_lock=False``, so the fit starts from the file's values.
+    targets : TargetFile, optional
+        Defaults to the file named by ``calibration.targets``.
+
+    Returns
+    -------
+    Calibration
+        The fitted scenario and one report row per plan number.
+    """
+    targets = targets or load_targets(target_file(scenario))
+    modelled = [c for t in targets.targets for c in comparisons(t) if _in_horizon(scenario, c)]
+    free = list(scenario["calibration.free"])
+    fitted = _solve(scenario, free, modelled)
+    statuses = {c: _status(scenario, fitted, free, c) for c in modelled}
+    rows = [row for t in targets.targets for row in _rows(t, scenario, fitted, statuses)]
+    changes = {name: (scenario.parameter(name), fitted.parameter(name)) for name in free}
+    return Calibration(fitted, targets, tuple(rows), changes)
+
+
+def _in_horizon(scenario: Scenario, c: Comparison) -> bool:
+    return scenario.base_year <= c.first_year() and c.year <= scenario.end_year
+
+
+def _solve(scenario: Scenario, free: list[str], modelled: list[Comparison]) -> Scenario:
+    if not free or not modelled:
+        return scenario
+    start = np.array([scenario.parameter(name) for name in free])
+    bounds = _bounds(scenario, free)
+    start = np.clip(start, *bounds)
+    typical = np.maximum(np.abs(start), 1e-3)
+
+    def residuals(x):
+        trial = scenario.with_parameters(dict(zip(free, x, strict=True)))
+        out = project_array(trial)
+        gaps = [_gap(c, _series(trial, out)) for c in modelled]
+        gas = np.minimum(out[kernel.GAS_SHARE], 0.0) * GAS_PENALTY
+        return np.concatenate([gaps, gas, ANCHOR_WEIGHT * (x - start) / typical])
+
+    result = least_squares(residuals, start, bounds=bounds, x_scale="jac", xtol=1e-15,
+                           ftol=1e-15, gtol=1e-15, max_nfev=200 * (len(free) + 1))
+    return scenario.with_parameters(dict(zip(free, result.x, strict=True)))
+
+
+def _bounds(scenario: Scenario, free: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    from simulator.parameters import parameter_field
+    fields = [parameter_field(scenario.values, name, scenario.source) for name in free]
+    return np.array([f.bounds[0] for f in fields]), np.array([f.bounds[1] for f in fields])
+
+
+def _series(scenario: Scenario, out: np.ndarray):
+    base = scenario.base_year
+    return lambda variable, year: out[ROW[variable], year - base]
+
+
+def _gap(c: Comparison, series) -> float:
+    """Relative miss of one comparison; zero on the allowed side of a hedged target."""
+    model = c.model_value(series)
+    if c.sense == "between":
+        low, high = (v * c.scale for v in c.plan)
+        return (min(0.0, model - low) + max(0.0, model - high)) / abs((low + high) / 2)
+    plan = c.plan * c.scale
+    diff = model - plan
+    if c.sense == "ge":
+        diff = min(0.0, diff)
+    elif c.sense == "le":
+        diff = max(0.0, diff)
+    return diff / abs(plan) if plan else diff
+
+
+def _gap_of(scenario: Scenario, c: Comparison) -> float:
+    return _gap(c, _series(scenario, project_array(scenario)))
+
+
+def _status(start: Scenario, fitted: Scenario, free: list[str], c: Comparison) -> str:
+    if abs(_gap_of(fitted, c)) <= TOLERANCE:
+        return "met"
+    alone = _solve(start, free, [c])
+    return "conflicting" if abs(_gap_of(alone, c)) <= TOLERANCE else "missed"
+
+
+def _rows(target: Target, start: Scenario, fitted: Scenario, statuses: dict) -> list[Row]:
+    name = f"{target.name_zh} ({target.name_en})"
+    if target.kind == "peak":
+        return [_peak_row(target, name, fitted)]
+    if not target.numeric:
+        text = "; ".join(f"{k}: {v}" for k, v in target.targets.items())
+        return [Row(target.id, name, "", text, "", None, "qualitative")]
+    if not target.modelled:
+        text = "; ".join(f"{k}: {v}" for k, v in target.targets.items())
+        return [Row(target.id, name, "", f"{text} {target.unit or ''}".strip(), "", None,
+                    "not modelled", target.why_not_modelled or "")]
+    return [_comparison_row(c, name, start, fitted, statuses) for c in comparisons(target)]
+
+
+def _comparison_row(c: Comparison, name: str, start: Scenario, fitted: Scenario,
+                    statuses: dict) -> Row:
+    plan = _plan_text(c)
+    if c not in statuses:
+        return Row(c.target_id, name, str(c.year), plan, "", None, "not modelled",
+                   f"needs {c.first_year()}, outside the scenario's {start.base_year}-"
+                   f"{start.end_year}")
+    model = c.model_value(_series(fitted, project_array(fitted)))
+    shown = model / c.scale
+    return Row(c.target_id, name, str(c.year), plan, f"{shown:.5g} {c.unit}",
+               float(_gap_of(fitted, c)), statuses[c])
+
+
+def _plan_text(c: Comparison) -> str:
+    sign = {"ge": ">= ", "le": "<= "}.get(c.sense, "")
+    value = f"{c.plan[0]:g}-{c.plan[1]:g}" if c.sense == "between" else f"{c.plan:g}"
+    measure = {"decline_since": f" decline since {c.since}",
+               "increase_since": f" increase since {c.since}"}.get(c.measure, "")
+    return f"{sign}{value} {c.unit}{measure}"
+
+
+def _peak_row(target: Target, name: str, fitted: Scenario) -> Row:
+    out = project_array(fitted)
+    peak = int(fitted.years[int(np.argmax(out[kernel.CO2]))])
+    year = max((int(str(k).split("-")[-1]) for k in target.targets), default=TARGET_PEAK_YEAR)
+    status = "met" if peak <= year else "missed"
+    return Row(target.id, name, str(year), f"peak by {year}", f"peak in {peak}", None, status,
+               "the peak test on the calibrated deterministic path; not fitted",
+               peak_test=True)
