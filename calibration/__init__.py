@@ -14,7 +14,7 @@ from simulator.scenario import load_scenario
 
 from .fit import Calibration, fit, target_file
 from .report import format_calibration, lock_content
-from .targets import Comparison, Target, TargetFile, comparisons, load_targets
+from simulator.targets import Comparison, Target, TargetFile, comparisons, load_targets
 
 __all__ = [
     "Calibration", "Comparison", "Target", "TargetFile", "calibrate", "comparisons", "fit",

@@ -24,7 +24,7 @@ from simulator.peak import TARGET_PEAK_YEAR
 from simulator.run import project_array
 from simulator.scenario import Scenario
 
-from .targets import Comparison, Target, TargetFile, comparisons, load_targets
+from simulator.targets import Comparison, Target, TargetFile, comparisons, load_targets
 
 TOLERANCE = 0.005          # relative: the "met within 0.5 %"
 GAS_PENALTY = 100.0        # weight on a negative gas share, per year

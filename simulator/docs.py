@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+from .kernel import DRIVER_NAMES
 from .schema import FIELDS
+from .uncertainty import DISTRIBUTIONS
 
 
 def schema_markdown() -> str:
@@ -28,7 +30,45 @@ def schema_markdown() -> str:
         default = "required" if f.required else ("—" if f.default in (None, ()) else repr(f.default))
         lines.append(f"| `{f.path}` | {kind} | {f.unit or '—'} | {default} | {f.allowed()} "
                      f"| {f.description} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _uncertainty_tables()) + "\n"
+
+
+def _uncertainty_tables() -> list[str]:
+    lines = [
+        "",
+        "## Uncertainty",
+        "",
+        "Each entry of `uncertainty.parameters` names a `parameter` (a number field such as "
+        "`base.coal_share`, a driver-path key such as `paths.renewable_capacity.values.2030`, or "
+        "a whole driver path such as `paths.gdp_growth`, whose keys then move together), how a "
+        "draw x is applied (`apply`) and its `distribution`.",
+        "",
+        "| apply | new value |",
+        "|---|---|",
+        "| `add` (default) | value + x |",
+        "| `multiply` | value × x |",
+        "| `set` | x |",
+        "",
+        "| distribution | parameters | meaning |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{d.name}` | {', '.join(d.params)} | {d.description} |"
+              for d in DISTRIBUTIONS.values()]
+    lines += [
+        "",
+        "`uncertainty.correlations` entries `{between: [a, b], rho}` correlate two parameter "
+        "entries through a Gaussian copula; the matrix must be positive semi-definite. "
+        "`uncertainty.shocks` entries `{driver, apply, sd, rho}` add a per-year AR(1) series "
+        "e_t (stationary standard deviation `sd`, lag-1 autocorrelation `rho`) to a driver: "
+        "`add` gives driver + e_t, `multiply` gives driver × (1 + e_t). Drivers: "
+        + ", ".join(f"`{name}`" for name in DRIVER_NAMES) + ".",
+        "",
+        "Draws that push a driver outside its bounds are clamped (`clamped_values` in the "
+        "ensemble); in a year where non-fossil supply leaves no room for gas, coal and oil are "
+        "scaled down so the shares sum to one (`rescaled_fuel_mix_years`). Both are counted "
+        "and reported (`clamping` in summary.json).",
+    ]
+    return lines
 
 
 if __name__ == "__main__":

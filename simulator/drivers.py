@@ -44,3 +44,25 @@ def dense_drivers(scenario: Scenario) -> dict[str, np.ndarray]:
     """Every driver path of the schema, by name (``gdp_growth``, ``coal_share``, ...)."""
     return {f.path.split(".", 1)[1]: dense_driver(scenario, f)
             for f in FIELDS if f.kind == "path"}
+
+
+def key_weights(scenario: Scenario, f: Field) -> tuple[np.ndarray, np.ndarray | None]:
+    """How each key of path ``f`` (and its base-year anchor) enters the dense driver.
+
+    Fills are linear in the key values, so ``dense = weights.T @ key_values + anchor_weight *
+    anchor``: returns ``weights[key, year]`` and ``anchor_weight[year]`` (None for a rate).
+    A parameter draw moves the dense driver along these patterns exactly.
+    """
+    years = scenario.years
+    path: DriverPath | None = scenario[f.path]
+    key_years = () if path is None else path.years
+    if f.anchor is None:
+        weights = np.eye(len(key_years))
+        rows = np.array([fill_path(years, key_years, unit, path.fill) for unit in weights])
+        rows[:, 0] = 0.0  # no rate applies in the base year
+        return rows, None
+    if path is None:
+        return np.zeros((0, len(years))), np.ones(len(years))
+    points = np.eye(len(key_years) + 1)  # the anchor first, then the keys
+    rows = np.array([fill_path(years, (years[0], *key_years), unit, path.fill) for unit in points])
+    return rows[1:], rows[0]

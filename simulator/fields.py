@@ -11,10 +11,14 @@ import math
 import re
 from pathlib import Path
 
+from . import uncertainty
 from .errors import ScenarioError
 from .schema import FIELDS, FILLS, DriverPath, Field
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+UNCERTAINTY_CHECKS = {"distributions": uncertainty.check_parameters,
+                      "correlations": uncertainty.check_correlations,
+                      "shocks": uncertainty.check_shocks}
 
 
 def check_known(key, known: list[str], file: Path, parent: str) -> None:
@@ -39,6 +43,8 @@ def check_value(f: Field, value, file: Path):
         return _check_text(f, value, file)
     if f.kind == "params":
         return _check_parameter_list(f, value, file)
+    if f.kind in UNCERTAINTY_CHECKS:
+        return UNCERTAINTY_CHECKS[f.kind](value, file, f.path)
     if f.kind == "choice":
         if value not in f.choices or isinstance(value, bool):
             raise ScenarioError(file, f.path, "not an allowed value", value=value,

@@ -20,6 +20,7 @@ from .errors import OutputError
 
 SUMMARY_FILE = "summary.json"
 PROJECTION_FILE = "projection.nc"
+ENSEMBLE_FILE = "ensemble.nc"
 
 
 def write_results(out_dir: Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
@@ -59,10 +60,13 @@ def netcdf_writer(dataset: xr.Dataset) -> Callable[[Path], None]:
     return lambda path: dataset.to_netcdf(path, engine="netcdf4")
 
 
-def write_projection(out_dir: Path, projection: xr.Dataset, summary: dict) -> list[Path]:
-    """The deterministic run's files: ``summary.json`` and ``projection.nc``."""
-    return write_results(out_dir, {SUMMARY_FILE: json_writer(summary),
-                                   PROJECTION_FILE: netcdf_writer(projection)})
+def write_run(out_dir: Path, projection: xr.Dataset, ensemble: xr.Dataset | None,
+              summary: dict) -> list[Path]:
+    """A run's files: ``summary.json``, ``projection.nc`` and, with draws, ``ensemble.nc``."""
+    writers = {SUMMARY_FILE: json_writer(summary), PROJECTION_FILE: netcdf_writer(projection)}
+    if ensemble is not None:
+        writers[ENSEMBLE_FILE] = netcdf_writer(ensemble)
+    return write_results(out_dir, writers)
 
 
 def _fsync(path: Path) -> None:

@@ -52,6 +52,13 @@ def _what_is_allowed(values: dict, name: str, f: Field | None, path) -> str:
             "scenario such as paths.coal_share.values.2025")
 
 
+def is_driver_path(values: dict, name: str) -> bool:
+    """Whether ``name`` is a whole driver path set in the scenario (all its keys move together
+    when it is uncertain)."""
+    f = FIELDS_BY_PATH.get(name)
+    return f is not None and f.kind == "path" and values.get(name) is not None
+
+
 def get_parameter(values: dict, name: str, file) -> float:
     f = parameter_field(values, name, file)
     field_path, year = _split(name)

@@ -7,10 +7,11 @@ import unicodedata
 import xarray as xr
 
 from . import __version__
-from .peak import TARGET_PEAK_YEAR, peak_year
+from .ensemble import plan_comparisons
+from .peak import TARGET_PEAK_YEAR, peak_summary, peak_year, target_probabilities
 from .scenario import Scenario
+from .schema import REPORT_YEARS
 
-REPORT_YEARS = (2022, 2025, 2030, 2035, 2040, 2050, 2060)
 WAN_T_PER_MT = 100.0  # 1 Mt = 100 万t
 
 # (header, unit, variable, scale, format): shares shown in percent for reading
@@ -27,8 +28,44 @@ COLUMNS = (
 )
 
 
-def summary(projection: xr.Dataset, scenario: Scenario) -> dict:
-    """The ``summary.json`` content (DESIGN §6, the fields that exist for a deterministic run)."""
+def summary(projection: xr.Dataset, scenario: Scenario, ensemble: xr.Dataset | None = None,
+            plateau: float | None = None) -> dict:
+    """The ``summary.json`` content (DESIGN §6); ``peak`` and ``targets`` need the ensemble."""
+    info = _deterministic_summary(projection, scenario)
+    if ensemble is not None:
+        info.update(draws=int(ensemble.attrs["draws"]), seed=int(ensemble.attrs["seed"]),
+                    sampling=ensemble.attrs["sampling"],
+                    peak=peak_summary(ensemble, plateau=plateau),
+                    targets=_target_rows(scenario, projection, ensemble),
+                    clamping=_clamping(ensemble))
+    return info
+
+
+def _clamping(ensemble: xr.Dataset) -> dict:
+    clamped, rescaled = ensemble["clamped_values"], ensemble["rescaled_fuel_mix_years"]
+    return {"draws_clamped": int((clamped > 0).sum()), "values_clamped": int(clamped.sum()),
+            "draws_fuel_mix_rescaled": int((rescaled > 0).sum()),
+            "years_fuel_mix_rescaled": int(rescaled.sum())}
+
+
+def _target_rows(scenario: Scenario, projection: xr.Dataset, ensemble: xr.Dataset) -> list:
+    probabilities = target_probabilities(ensemble)
+    series = lambda variable, year: float(projection[variable].sel(year=year))  # noqa: E731
+    rows = []
+    for c in plan_comparisons(scenario):
+        p, ci = probabilities[c.label]
+        rows.append({"id": c.target_id, "year": c.year, "plan_value": _plan_number(c),
+                     "unit": c.unit, "measure": c.measure,
+                     "model_value": c.model_value(series) / c.scale,
+                     "probability_met": p, "ci95": list(ci)})
+    return rows
+
+
+def _plan_number(c):
+    return list(c.plan) if isinstance(c.plan, tuple) else c.plan
+
+
+def _deterministic_summary(projection: xr.Dataset, scenario: Scenario) -> dict:
     co2 = projection["co2"]
     peak = peak_year(co2)
     return {
@@ -65,6 +102,7 @@ def format_report(projection: xr.Dataset, info: dict, written: list) -> str:
         f"CO2 peaks in {det['peak_year']} at {det['peak_co2'] / WAN_T_PER_MT:.2f} Mt "
         f"({det['peak_co2']:,.0f} 万t).",
         _answer(det["peak_year"]),
+        *_probabilistic(info),
         "",
         "Written:",
         *(f"  {path}" for path in written),
@@ -72,11 +110,62 @@ def format_report(projection: xr.Dataset, info: dict, written: list) -> str:
     return "\n".join(lines)
 
 
+# IPCC calibrated language for probabilities
+LIKELIHOOD = ((0.99, "virtually certain"), (0.90, "very likely"), (0.66, "likely"),
+              (0.33, "about as likely as not"), (0.10, "unlikely"), (0.01, "very unlikely"),
+              (0.0, "exceptionally unlikely"))
+
+
+def likelihood(p: float) -> str:
+    return next(words for threshold, words in LIKELIHOOD if p >= threshold)
+
+
+def _probabilistic(info: dict) -> list[str]:
+    if "peak" not in info:
+        return ["(No uncertainty section: the answer above is deterministic only.)"]
+    peak, clamping = info["peak"], info["clamping"]
+    low, high = peak["ci95"]
+    years, values = peak["year_quantiles"], peak["value_quantiles"]
+    mt = [values[q] / WAN_T_PER_MT for q in ("5", "50", "95")]
+    plateau = "" if peak["plateau_tolerance"] is None else \
+        f" (or stays within {peak['plateau_tolerance']:.0%} of its {peak['by_year']} level)"
+    lines = [
+        "",
+        f"Monte Carlo: {info['draws']:,} draws ({info['sampling']}, seed {info['seed']}).",
+        f"P(CO2 peaks by {peak['by_year']}{plateau}) = {peak['probability']:.1%} "
+        f"(95 % interval {low:.1%}-{high:.1%}; Monte Carlo standard error "
+        f"{peak['mc_standard_error']:.2%}): {likelihood(peak['probability'])}.",
+        f"Peak year: median {years['50']} (5-95 %: {years['5']}-{years['95']}). Peak CO2: "
+        f"median {mt[1]:.1f} Mt (5-95 %: {mt[0]:.1f}-{mt[2]:.1f} Mt).",
+        f"Bounds: {clamping['draws_clamped']:,} of {info['draws']:,} draws had a driver "
+        f"value outside its bounds, clamped ({clamping['values_clamped']:,} values); "
+        f"{clamping['draws_fuel_mix_rescaled']:,} draws had years where non-fossil supply left "
+        f"no room for gas, so coal and oil were scaled down "
+        f"({clamping['years_fuel_mix_rescaled']:,} draw-years).",
+    ]
+    return lines + _target_table(info["targets"])
+
+
+def _target_table(targets: list) -> list[str]:
+    if not targets:
+        return []
+    header = [["target", "year", "plan", "deterministic", "P(met)"]]
+    rows = [[t["id"], str(t["year"]), f"{_number(t['plan_value'])} {t['unit']}",
+             f"{t['model_value']:.4g} {t['unit']}", f"{t['probability_met']:.1%}"]
+            for t in targets]
+    return ["", "Plan targets (met: at least as good as the plan, within 0.5 %):",
+            *("  " + line for line in text_table(header + rows, left=1))]
+
+
+def _number(value) -> str:
+    return "-".join(f"{v:g}" for v in value) if isinstance(value, list) else f"{value:g}"
+
+
 def _answer(peak: int) -> str:
     if peak <= TARGET_PEAK_YEAR:
-        return f"Answer: on this path CO2 peaks by {TARGET_PEAK_YEAR} (in {peak})."
-    return (f"Answer: on this path CO2 does NOT peak by {TARGET_PEAK_YEAR}; it keeps rising "
-            f"until {peak}.")
+        return f"Deterministic answer: on this path CO2 peaks by {TARGET_PEAK_YEAR} (in {peak})."
+    return (f"Deterministic answer: on this path CO2 does NOT peak by {TARGET_PEAK_YEAR}; it "
+            f"keeps rising until {peak}.")
 
 
 def _table(projection: xr.Dataset) -> list[str]:

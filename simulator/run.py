@@ -9,6 +9,7 @@ from . import __version__, kernel
 from .drivers import dense_drivers
 from .errors import ScenarioError
 from .scenario import Scenario
+from .peak import TARGET_PEAK_YEAR
 from .schema import OUTPUT_VARIABLES, YEAR_DIM
 
 # Shares are sums of a few products of order-one numbers; anything more negative than
@@ -92,3 +93,91 @@ def _to_dataset(scenario: Scenario, out: np.ndarray) -> xr.Dataset:
     }
     coords = {YEAR_DIM: (YEAR_DIM, scenario.years, {"units": "yr", "long_name": "year"})}
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+KEEP_MODES = ("summary", "full")
+
+
+def has_uncertainty(scenario: Scenario) -> bool:
+    """Whether the scenario declares anything uncertain (parameters or shocks)."""
+    return bool(scenario["uncertainty.parameters"] or scenario["uncertainty.shocks"])
+BLOCK_DRAWS = 1 << 16  # draws per kernel call: bounds memory for shocks and trajectories
+
+
+def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str = "summary",
+             chunk: tuple[int, int] | None = None, progress: bool = False) -> xr.Dataset:
+    """Monte Carlo run of a scenario's ``uncertainty`` section.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    draws : int
+        Total number of draws; the sample design (Latin hypercube, Sobol) spans all of them.
+    seed : int
+        With ``draws``, fixes every random number: results are bit-identical for any thread
+        count and any ``chunk`` split.
+    keep : {"summary", "full"}
+        Per-draw summaries only (memory O(draws)), or every output over (draw, year) too.
+    chunk : (start, stop), optional
+        Compute only draws start..stop-1 of the ``draws``; concatenating chunks along ``draw``
+        gives the full run exactly.
+    progress : bool
+        Show a progress bar (after 2 s) on standard error.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``draw`` (and ``year``, ``target``, ``parameter``); ``simulator.peak_summary``
+        turns it into probabilities.
+    """
+    from .ensemble import allocate, ensemble_inputs, to_dataset
+    from .sampling import Sampler
+
+    start, stop = _check_run(draws, seed, keep, chunk)
+    inputs = ensemble_inputs(scenario)
+    sampler = Sampler(scenario, seed, draws)
+    out = allocate(stop - start, inputs, len(sampler.entries), keep == "full")
+    bar = _progress_bar(stop - start, progress)
+    for a in range(start, stop, BLOCK_DRAWS):
+        b = min(a + BLOCK_DRAWS, stop)
+        _run_block(inputs, sampler, sampler.block(a, b), out, a - start, b - start, keep)
+        bar.update(b - a)
+    bar.close()
+    attrs = {"seed": seed, "draws": draws, "chunk_start": start, "chunk_stop": stop,
+             "sampling": scenario["uncertainty.sampling"], "keep": keep}
+    names = [e.parameter for e in sampler.entries]
+    return to_dataset(scenario, inputs, out, start, names, attrs, keep == "full")
+
+
+def _run_block(inputs, sampler, block, out: dict, a: int, b: int, keep: str) -> None:
+    out["values"][a:b] = block.values
+    full = out["full"][a:b] if keep == "full" else out["full"]
+    kernel.simulate_into(
+        inputs.drivers, inputs.lower, inputs.upper, inputs.scalars, inputs.scalar_lower,
+        inputs.scalar_upper, sampler.rows, sampler.pattern_add, sampler.pattern_scale,
+        block.coef_add, block.coef_scale, sampler.shock_rows, sampler.shock_multiply,
+        block.shocks, inputs.report_years - inputs.years[0],
+        TARGET_PEAK_YEAR - int(inputs.years[0]), *inputs.comparison_arrays(),
+        out["peak_t"][a:b], out["peak_co2"][a:b], out["co2_at"][a:b], out["cumulative"][a:b],
+        out["after"][a:b], out["hits"][a:b], out["clamps"][a:b], out["rescales"][a:b], full,
+        keep == "full")
+
+
+def _progress_bar(draws: int, show: bool):
+    """A bar on standard error that appears only after 2 s and vanishes when done."""
+    from tqdm import tqdm
+    return tqdm(total=draws, desc="Monte Carlo", unit=" draws", unit_scale=True, delay=2.0,
+                leave=False, disable=not show)
+
+
+def _check_run(draws, seed, keep, chunk) -> tuple[int, int]:
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
+        raise ValueError(f"draws must be a positive whole number, got {draws!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    if keep not in KEEP_MODES:
+        raise ValueError(f"keep must be one of {KEEP_MODES}, got {keep!r}")
+    start, stop = chunk if chunk is not None else (0, draws)
+    if not 0 <= start < stop <= draws:
+        raise ValueError(f"chunk must satisfy 0 <= start < stop <= draws, got {chunk!r}")
+    return int(start), int(stop)

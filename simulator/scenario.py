@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, is_dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +21,9 @@ import yaml
 from .errors import ScenarioError
 from .fields import check_known, check_value
 from .lock import lock_path, read_lock
-from .parameters import get_parameter, parameter_field, set_parameters
+from .parameters import get_parameter, is_driver_path, parameter_field, set_parameters
 from .schema import FIELDS, FIELDS_BY_PATH, SECTIONS, DriverPath, Field
+from .uncertainty import correlation_matrix
 
 NOT_INHERITED = ("name", "extends")  # a variant names itself and its own parent
 
@@ -85,8 +86,8 @@ class Scenario:
 
 
 def _jsonable(value):
-    if isinstance(value, DriverPath):
-        return {"fill": value.fill, "values": dict(zip(value.years, value.values, strict=True))}
+    if is_dataclass(value):  # driver paths and uncertainty entries
+        return asdict(value)
     raise TypeError(type(value))
 
 
@@ -257,6 +258,7 @@ def _check_scenario(values: dict, origins: dict, source: Path) -> None:
     _check_export_factor(values, origins, source)
     for name in values.get("calibration.free", ()):
         parameter_field(values, name, origins["calibration.free"])
+    _check_uncertainty(values, origins, source)
 
 
 def _check_horizon(f: Field, path: DriverPath, base: int, end: int, file: Path) -> None:
@@ -291,3 +293,22 @@ def _check_export_factor(values: dict, origins: dict, source: Path) -> None:
         raise ScenarioError(file, "emission_factors.electricity_export", "territorial accounting "
                             "with net electricity exports needs the CO2 factor of that electricity",
                             value=factor, allowed="a factor > 0 tCO2/MWh, or accounting: consumption")
+
+
+def _check_uncertainty(values: dict, origins: dict, source: Path) -> None:
+    entries = values.get("uncertainty.parameters", ())
+    file = origins.get("uncertainty.parameters", source)
+    for i, entry in enumerate(entries):
+        if not is_driver_path(values, entry.parameter):
+            try:
+                parameter_field(values, entry.parameter, file)
+            except ScenarioError as err:
+                raise ScenarioError(file, f"uncertainty.parameters[{i}].parameter", err.problem,
+                                    value=entry.parameter, allowed=err.allowed) from None
+    names = [e.parameter for e in entries]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ScenarioError(file, "uncertainty.parameters", "a parameter has two distributions",
+                            value=repeated[0], allowed="one entry per parameter")
+    correlation_matrix(entries, values.get("uncertainty.correlations", ()),
+                       origins.get("uncertainty.correlations", source))

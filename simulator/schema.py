@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 YEAR_DIM = "year"
 DRAW_DIM = "draw"
 
+REPORT_YEARS = (2022, 2025, 2030, 2035, 2040, 2050, 2060)  # years shown and kept per draw
 FORMAT_VERSION = 1
 REQUIRED = object()  # marks a field without a default
 FILLS = ("step", "linear")
@@ -64,6 +65,8 @@ class Field:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.kind == "str":
             return "a text string"
+        if self.kind in ("distributions", "correlations", "shocks"):
+            return f"a list of {self.kind} entries (see the uncertainty tables)"
         if self.kind == "params":
             return ("a list of parameter paths, e.g. [base.coal_share, "
                     "paths.coal_share.values.2025]")
@@ -164,6 +167,16 @@ FIELDS: tuple[Field, ...] = (
           "from the CEADs linear trend (fitted to 2010-2019, or to all years the series has) "
           "extrapolated to the base year. State why in a comment.", default=0.15,
           bounds=(0.0, 1.0), share=True),
+    Field("uncertainty.sampling", "choice", "", "How draws are sampled: 'random', "
+          "'latin_hypercube' or 'sobol' (scipy.stats.qmc; per-year shocks are always random).",
+          default="latin_hypercube", choices=("random", "latin_hypercube", "sobol")),
+    Field("uncertainty.parameters", "distributions", "", "Uncertain parameters: a list of "
+          "{parameter, apply, distribution, ...} entries (see the table below).", default=()),
+    Field("uncertainty.correlations", "correlations", "", "Correlations between parameter "
+          "entries through a Gaussian copula: a list of {between: [a, b], rho}.", default=()),
+    Field("uncertainty.shocks", "shocks", "", "Per-year AR(1) shocks on drivers: a list of "
+          "{driver, apply: add or multiply, sd, rho}; sd is the stationary standard deviation.",
+          default=()),
     Field("calibration.targets", "str", "", "Plan target file the scenario is calibrated to, "
           "relative to this file (e.g. ../calibration/targets/taiyuan.yaml).", default=None),
     Field("calibration.free", "params", "", "Parameters `simulate calibrate` fits to the "

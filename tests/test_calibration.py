@@ -13,7 +13,7 @@ import simulator
 from calibration import calibrate, fit, load_targets
 from calibration.fit import target_file
 from calibration.reference import check_base_year
-from calibration.targets import comparisons
+from simulator.targets import comparisons
 from simulator import kernel
 from simulator.run import project_array
 

@@ -30,7 +30,7 @@ def taiyuan_run(tmp_path_factory):
 def test_run_exits_0_and_writes_summary_and_projection(taiyuan_run):
     result, out = taiyuan_run
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["projection.nc", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["ensemble.nc", "projection.nc", "summary.json"]
 
 
 def test_summary_follows_the_output_contract(taiyuan_run):

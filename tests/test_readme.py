@@ -50,13 +50,18 @@ def test_regions_table_matches_the_calibrated_base_scenarios():
 
     table = _section("Five plans: does meeting the targets make CO2 peak by 2030?")
     rows = re.findall(r"^\| (\w+) \| `scenarios/(\w+)\.yaml` \| (\d{4}) \| ([\d.,]+) \| (\d{4}) "
-                      r"\| ([\d.,]+) \| (yes|no) \|", table, flags=re.M)
+                      r"\| ([\d.,]+) \| (yes|no) \| ([\d.]+) % \(([\d.]+)-([\d.]+) %\) \|",
+                      table, flags=re.M)
     assert len(rows) == 5
-    for _, name, base_year, base_mt, peak, mt_2030, verdict in rows:
-        projection = simulator.project(simulator.load_scenario(REPO / "scenarios" / f"{name}.yaml"))
+    for _, name, base_year, base_mt, peak, mt_2030, verdict, p, low, high in rows:
+        scenario = simulator.load_scenario(REPO / "scenarios" / f"{name}.yaml")
+        projection = simulator.project(scenario)
         co2_mt = projection.co2 / WAN_T_PER_MT
         assert int(base_year) == int(projection.year[0])
         assert float(base_mt.replace(",", "")) == round(float(co2_mt[0]), 1)
         assert int(peak) == simulator.peak_year(projection.co2)
         assert float(mt_2030.replace(",", "")) == round(float(co2_mt.sel(year=2030)), 1)
         assert verdict == ("yes" if int(peak) <= 2030 else "no")
+        summary = simulator.peak_summary(simulator.simulate(scenario, draws=100_000, seed=2030))
+        shown = [round(100 * v, 1) for v in (summary["probability"], *summary["ci95"])]
+        assert [float(p), float(low), float(high)] == shown

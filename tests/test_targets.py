@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from calibration.targets import UNIT_TO_MODEL, comparisons, load_targets
+from simulator.targets import UNIT_TO_MODEL, comparisons, load_targets
 
 from conftest import REPO
 

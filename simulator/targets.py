@@ -1,5 +1,7 @@
 """Plan target files (``calibration/targets/<region>.yaml``) -> comparisons with the model.
 
+Used by calibration (to fit) and by the Monte Carlo run (to count how often each target is met).
+
 A target file lists every target of one plan, each with its exact quote from the seed. A
 ``Comparison`` is one plan number the model can be held to: a variable's level in a year, its
 cumulative decline since a year, or its increase since a year, with the sense the plan's hedge
@@ -8,11 +10,12 @@ words give it (``以上``: at least; ``以下``: at most; a range: between).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.errors import ScenarioError
-from simulator.scenario import read_mapping
+from .errors import ScenarioError
+from .scenario import read_mapping
 
 # plan unit -> factor into the model's unit (shares as fractions, capacity in 万kW, CO2 in 万t)
 UNIT_TO_MODEL = {
@@ -25,6 +28,7 @@ MODEL_UNITS = {
     "renewable_generation": "亿kWh", "energy": "万tce", "co2": "万t", "gdp": "亿元",
 }
 MEASURES = ("level", "decline_since", "increase_since")
+LOWER_IS_BETTER = ("energy_intensity", "co2_intensity", "co2", "energy", "coal_share", "oil_share")
 AT_LEAST = ("以上", "不低于", "至少", "超过")
 AT_MOST = ("以下", "不超过", "以内", "控制在")
 REQUIRED_KEYS = ("id", "name_zh", "name_en", "kind", "targets", "numeric", "quote")
@@ -78,6 +82,25 @@ class Comparison:
 
     def first_year(self) -> int:
         return self.year if self.since is None else min(self.year, self.since)
+
+    def met_bounds(self, tolerance: float) -> tuple[float, float]:
+        """Model values (in model units) that count as meeting the target: at least as good as
+        the plan, give or take ``tolerance`` relative. A plain target is read in the direction
+        that helps the climate (lower intensities and CO2, higher non-fossil share and
+        capacity, larger declines); hedged targets keep their own sense."""
+        if self.sense == "between":
+            low, high = (v * self.scale for v in self.plan)
+            return low - tolerance * abs(low), high + tolerance * abs(high)
+        plan = self.plan * self.scale
+        slack = tolerance * abs(plan)
+        lower_is_better = self.variable in LOWER_IS_BETTER and self.measure != "decline_since"
+        if self.sense == "le" or (self.sense == "eq" and lower_is_better):
+            return -math.inf, plan + slack
+        return plan - slack, math.inf
+
+    @property
+    def label(self) -> str:
+        return f"{self.target_id}@{self.year}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,132 @@
+"""Monte Carlo plumbing: scenario -> the kernel's plain arrays, and per-draw outputs -> xarray."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from . import __version__, kernel
+from .peak import TARGET_PEAK_YEAR
+from .run import kernel_inputs
+from .scenario import Scenario
+from .schema import DRAW_DIM, FIELDS_BY_PATH, OUTPUT_VARIABLES, REPORT_YEARS, YEAR_DIM
+from .targets import Comparison, comparisons, load_targets
+
+TARGET_TOLERANCE = 0.005  # a draw meets a target when within 0.5 % of it (as calibration does)
+MEASURE_CODES = {"level": kernel.LEVEL, "decline_since": kernel.DECLINE_SINCE,
+                 "increase_since": kernel.INCREASE_SINCE}
+SCALAR_BOUNDS = [FIELDS_BY_PATH[p].bounds for p in (
+    "base.gdp", "base.energy_intensity", "emission_factors.coal", "emission_factors.oil",
+    "emission_factors.gas", "emission_factors.electricity_export")]
+
+
+@dataclass(frozen=True)
+class EnsembleInputs:
+    """Everything the Monte Carlo kernel needs that does not change from draw to draw."""
+
+    years: np.ndarray
+    drivers: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    scalars: np.ndarray
+    scalar_lower: np.ndarray
+    scalar_upper: np.ndarray
+    report_years: np.ndarray
+    comparisons: tuple[Comparison, ...]
+
+    def comparison_arrays(self) -> tuple[np.ndarray, ...]:
+        base = self.years[0]
+        rows = [kernel.OUTPUT_NAMES.index(c.variable) for c in self.comparisons]
+        since = [-1 if c.since is None else c.since - base for c in self.comparisons]
+        bounds = np.array([c.met_bounds(TARGET_TOLERANCE) for c in self.comparisons]).reshape(-1, 2)
+        return (np.array(rows, dtype=np.int64),
+                np.array([c.year - base for c in self.comparisons], dtype=np.int64),
+                np.array(since, dtype=np.int64),
+                np.array([MEASURE_CODES[c.measure] for c in self.comparisons], dtype=np.int64),
+                bounds[:, 0].copy(), bounds[:, 1].copy())
+
+
+def ensemble_inputs(scenario: Scenario) -> EnsembleInputs:
+    gdp0, intensity0, factors, drivers = kernel_inputs(scenario)
+    bounds = np.array([FIELDS_BY_PATH[f"paths.{name}"].bounds for name in kernel.DRIVER_NAMES])
+    scalar_bounds = np.array(SCALAR_BOUNDS)
+    years = scenario.years
+    report = sorted({int(years[0]), *(y for y in REPORT_YEARS if years[0] <= y <= years[-1])})
+    return EnsembleInputs(
+        years, drivers, bounds[:, 0].copy(), bounds[:, 1].copy(),
+        np.array([gdp0, intensity0, *factors]), scalar_bounds[:, 0].copy(),
+        scalar_bounds[:, 1].copy(), np.array(report), tuple(plan_comparisons(scenario)))
+
+
+def plan_comparisons(scenario: Scenario) -> list[Comparison]:
+    """The plan's modelled numeric targets that fall inside the scenario's horizon."""
+    targets = target_path(scenario)
+    if targets is None:
+        return []
+    years = scenario.years
+    return [c for t in load_targets(targets).targets for c in comparisons(t)
+            if years[0] <= c.first_year() and c.year <= years[-1]]
+
+
+def target_path(scenario: Scenario) -> Path | None:
+    """The target file named by ``calibration.targets``, relative to the file that names it."""
+    name = scenario["calibration.targets"]
+    if name is None:
+        return None
+    return Path(scenario.origin("calibration.targets").parent / name).resolve()
+
+
+def allocate(draws: int, inputs: EnsembleInputs, n_params: int, keep_full: bool) -> dict:
+    n_years = len(inputs.years)
+    full_shape = (draws, len(kernel.OUTPUT_NAMES), n_years) if keep_full else (1, 1, 1)
+    return {
+        "peak_t": np.zeros(draws, dtype=np.int64), "peak_co2": np.zeros(draws),
+        "co2_at": np.zeros((draws, len(inputs.report_years))), "cumulative": np.zeros(draws),
+        "after": np.zeros(draws), "hits": np.zeros((draws, len(inputs.comparisons)), dtype=np.bool_),
+        "clamps": np.zeros(draws, dtype=np.int64), "rescales": np.zeros(draws, dtype=np.int64),
+        "full": np.zeros(full_shape),
+        "values": np.zeros((draws, n_params)),
+    }
+
+
+def to_dataset(scenario: Scenario, inputs: EnsembleInputs, out: dict, start: int,
+               parameters: list[str], attrs: dict, keep_full: bool) -> xr.Dataset:
+    draws = np.arange(start, start + len(out["peak_t"]))
+    years = inputs.years
+    data = {
+        "peak_year": ((DRAW_DIM,), years[out["peak_t"]], _meta("yr", "year of maximum CO2")),
+        "peak_co2": ((DRAW_DIM,), out["peak_co2"], _meta("万t", "maximum CO2 over the horizon")),
+        "cumulative_co2": ((DRAW_DIM,), out["cumulative"],
+                           _meta("万t", f"cumulative CO2 {years[0]}-{years[-1]}")),
+        "max_co2_after_2030": ((DRAW_DIM,), out["after"],
+                               _meta("万t", f"largest CO2 after {TARGET_PEAK_YEAR}")),
+        "target_met": ((DRAW_DIM, "target"), out["hits"],
+                       _meta("1", "plan target met (within 0.5 %, in the climate's direction)")),
+        "parameter_value": ((DRAW_DIM, "parameter"), out["values"],
+                            _meta("parameter's own unit", "sampled value of each uncertain "
+                                  "parameter (a whole path: the sampled draw itself)")),
+        "clamped_values": ((DRAW_DIM,), out["clamps"], _meta("1", "driver values clamped to "
+                           "their bounds in this draw")),
+        "rescaled_fuel_mix_years": ((DRAW_DIM,), out["rescales"], _meta(
+            "1", "years in which non-fossil supply left no room for gas, so coal and oil were "
+            "scaled down to make the shares sum to one")),
+    }
+    coords = {DRAW_DIM: draws, "target": [c.label for c in inputs.comparisons],
+              "parameter": parameters}
+    if keep_full:
+        coords[YEAR_DIM] = years
+        for i, v in enumerate(OUTPUT_VARIABLES):
+            data[v.name] = ((DRAW_DIM, YEAR_DIM), out["full"][:, i, :], _meta(v.units, v.long_name))
+    else:
+        coords[YEAR_DIM] = inputs.report_years
+        data["co2"] = ((DRAW_DIM, YEAR_DIM), out["co2_at"], _meta("万t", "CO2 emissions"))
+    base_attrs = {"scenario": scenario.name, "region": scenario.region,
+                  "scenario_sha256": scenario.digest, "simulator_version": __version__}
+    return xr.Dataset(data, coords=coords, attrs={**base_attrs, **attrs})
+
+
+def _meta(units: str, long_name: str) -> dict:
+    return {"units": units, "long_name": long_name}
