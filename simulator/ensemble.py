@@ -9,6 +9,9 @@ import numpy as np
 import xarray as xr
 
 from . import __version__, kernel
+from .ensemble_kernel import (
+    DECLINE_SINCE, INCREASE_SINCE, LEVEL, RECORD_CO2, RECORD_SINCE, RECORD_VALUE,
+)
 from .peak import TARGET_PEAK_YEAR
 from .run import kernel_inputs
 from .scenario import Scenario
@@ -16,8 +19,7 @@ from .schema import DRAW_DIM, FIELDS_BY_PATH, OUTPUT_VARIABLES, REPORT_YEARS, YE
 from .targets import Comparison, comparisons, load_targets
 
 TARGET_TOLERANCE = 0.005  # a draw meets a target when within 0.5 % of it (as calibration does)
-MEASURE_CODES = {"level": kernel.LEVEL, "decline_since": kernel.DECLINE_SINCE,
-                 "increase_since": kernel.INCREASE_SINCE}
+MEASURE_CODES = {"level": LEVEL, "decline_since": DECLINE_SINCE, "increase_since": INCREASE_SINCE}
 SCALAR_BOUNDS = [FIELDS_BY_PATH[p].bounds for p in (
     "base.gdp", "base.energy_intensity", "emission_factors.coal", "emission_factors.oil",
     "emission_factors.gas", "emission_factors.electricity_export")]
@@ -38,15 +40,27 @@ class EnsembleInputs:
     comparisons: tuple[Comparison, ...]
 
     def comparison_arrays(self) -> tuple[np.ndarray, ...]:
-        base = self.years[0]
+        """Per comparison: output row, measure code, and the met bounds (model units)."""
         rows = [kernel.OUTPUT_NAMES.index(c.variable) for c in self.comparisons]
-        since = [-1 if c.since is None else c.since - base for c in self.comparisons]
         bounds = np.array([c.met_bounds(TARGET_TOLERANCE) for c in self.comparisons]).reshape(-1, 2)
         return (np.array(rows, dtype=np.int64),
-                np.array([c.year - base for c in self.comparisons], dtype=np.int64),
-                np.array(since, dtype=np.int64),
                 np.array([MEASURE_CODES[c.measure] for c in self.comparisons], dtype=np.int64),
                 bounds[:, 0].copy(), bounds[:, 1].copy())
+
+    def year_events(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What the kernel records in each year: (start[year], kind[event], index[event]),
+        the events of year t being start[t] to start[t + 1]."""
+        base = int(self.years[0])
+        events = [(int(y) - base, RECORD_CO2, j) for j, y in enumerate(self.report_years)]
+        for i, c in enumerate(self.comparisons):
+            events.append((c.year - base, RECORD_VALUE, i))
+            if c.since is not None:
+                events.append((c.since - base, RECORD_SINCE, i))
+        events.sort()
+        years = np.array([e[0] for e in events], dtype=np.int64)
+        start = np.searchsorted(years, np.arange(len(self.years) + 1)).astype(np.int64)
+        return (start, np.array([e[1] for e in events], dtype=np.int64),
+                np.array([e[2] for e in events], dtype=np.int64))
 
 
 def ensemble_inputs(scenario: Scenario) -> EnsembleInputs:

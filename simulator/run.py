@@ -140,7 +140,7 @@ def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str 
     bar = _progress_bar(stop - start, progress)
     for a in range(start, stop, BLOCK_DRAWS):
         b = min(a + BLOCK_DRAWS, stop)
-        _run_block(inputs, sampler, sampler.block(a, b), out, a - start, b - start, keep)
+        run_block(inputs, sampler, sampler.block(a, b), out, a - start, b - start, a, keep)
         bar.update(b - a)
     bar.close()
     attrs = {"seed": seed, "draws": draws, "chunk_start": start, "chunk_stop": stop,
@@ -149,15 +149,18 @@ def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str 
     return to_dataset(scenario, inputs, out, start, names, attrs, keep == "full")
 
 
-def _run_block(inputs, sampler, block, out: dict, a: int, b: int, keep: str) -> None:
+def run_block(inputs, sampler, block, out: dict, a: int, b: int, first_draw: int,
+               keep: str) -> None:
+    from .ensemble_kernel import simulate_into
     out["values"][a:b] = block.values
     full = out["full"][a:b] if keep == "full" else out["full"]
-    kernel.simulate_into(
-        inputs.drivers, inputs.lower, inputs.upper, inputs.scalars, inputs.scalar_lower,
-        inputs.scalar_upper, sampler.rows, sampler.pattern_add, sampler.pattern_scale,
-        block.coef_add, block.coef_scale, sampler.shock_rows, sampler.shock_multiply,
-        block.shocks, inputs.report_years - inputs.years[0],
-        TARGET_PEAK_YEAR - int(inputs.years[0]), *inputs.comparison_arrays(),
+    simulate_into(
+        first_draw, inputs.drivers, inputs.lower, inputs.upper, inputs.scalars,
+        inputs.scalar_lower, inputs.scalar_upper, sampler.rows, sampler.pattern_add,
+        sampler.pattern_scale, block.coef_add, block.coef_scale, sampler.shock_key,
+        sampler.shock_rows, sampler.shock_multiply, sampler.shock_sd, sampler.shock_rho,
+        *inputs.year_events(), TARGET_PEAK_YEAR - int(inputs.years[0]),
+        *inputs.comparison_arrays(),
         out["peak_t"][a:b], out["peak_co2"][a:b], out["co2_at"][a:b], out["cumulative"][a:b],
         out["after"][a:b], out["hits"][a:b], out["clamps"][a:b], out["rescales"][a:b], full,
         keep == "full")

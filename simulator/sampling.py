@@ -1,10 +1,11 @@
 """Uncertainty spec -> parameter draws and per-year shocks, as plain arrays for the kernel.
 
 Reproducibility: every random number of draw i is a function of (seed, i) alone, so any
-chunking of the draws gives bit-identical results. Uniforms for plain random sampling and for
-the shocks come from a Philox counter stream whose counter jumps straight to draw i; Sobol
-points are fast-forwarded to i; a Latin hypercube is laid out once over all draws and sliced.
-Normals come from uniforms by the inverse CDF, never from a variable-length generator.
+chunking of the draws gives bit-identical results. Uniforms for plain random sampling come
+from the counter stream of ``rng`` at positions fixed by i; Sobol points are fast-forwarded to
+i; a Latin hypercube is laid out once over all draws and sliced. The per-year shocks are drawn
+inside the kernel from their own stream (``shock_key``). Normals come from uniforms by the
+inverse CDF, never from a variable-length generator.
 
 A parameter draw x moves the dense drivers exactly along two patterns of the parameter
 (``A``: the effect of adding 1 to it; ``B``: the effect of doubling it), because the fill rules
@@ -20,7 +21,7 @@ import numpy as np
 from scipy import special, stats
 from scipy.stats import qmc
 
-from . import kernel
+from . import kernel, rng
 from .drivers import key_weights
 from .parameters import is_driver_path
 from .scenario import Scenario
@@ -37,12 +38,14 @@ SCALAR_FIELDS = {"base.gdp": kernel.GDP0, "base.energy_intensity": kernel.EI0,
 
 @dataclass(frozen=True)
 class Block:
-    """The draws start..stop-1: parameter values and the kernel's coefficients and shocks."""
+    """The draws start..stop-1: parameter values and the kernel's coefficients."""
 
-    values: np.ndarray   # [draw, parameter], the sampled parameter values
-    coef_add: np.ndarray  # [draw, parameter], multiplies pattern A
+    values: np.ndarray      # [draw, parameter], the sampled parameter values
+    coef_add: np.ndarray    # [draw, parameter], multiplies pattern A
     coef_scale: np.ndarray  # [draw, parameter], multiplies pattern B
-    shocks: np.ndarray   # [shock, draw, year]
+
+
+PARAMETER_STREAM, SHOCK_STREAM, QMC_STREAM = 2, 3, 1
 
 
 class Sampler:
@@ -58,12 +61,14 @@ class Sampler:
                                     for s in self.shock_specs], dtype=np.int64)
         self.shock_multiply = np.array([s.apply == "multiply" for s in self.shock_specs],
                                        dtype=np.bool_)
+        self.shock_sd = np.array([s.sd for s in self.shock_specs], dtype=np.float64)
+        self.shock_rho = np.array([s.rho for s in self.shock_specs], dtype=np.float64)
+        self.shock_key = np.uint64(rng.stream_key(seed, SHOCK_STREAM))
         matrix = correlation_matrix(self.entries, scenario["uncertainty.correlations"],
                                     scenario.source)
         self.copula = None if np.allclose(matrix, np.eye(len(matrix))) else _matrix_root(matrix)
         self.seed, self.total = seed, total
-        self._philox_key = np.random.SeedSequence(seed, spawn_key=(2,)).generate_state(2, np.uint64)
-        self._stride = -(-self._random_per_draw() // 4) * 4
+        self._parameter_key = rng.stream_key(seed, PARAMETER_STREAM)
         if self.sampling == "sobol" and total & (total - 1):
             power = 1 << max(1, round(np.log2(total)))
             warnings.warn(f"Sobol points are balanced only for a power-of-two number of draws; "
@@ -73,30 +78,21 @@ class Sampler:
             self._hypercube = qmc.LatinHypercube(len(self.entries), seed=self._qmc_rng()).random(total)
 
     def block(self, start: int, stop: int) -> Block:
-        stream = self._stream(start, stop)
-        n_params = len(self.entries)
         if self.sampling == "random":
-            uniforms, stream = stream[:, :n_params], stream[:, n_params:]
+            uniforms = self._random_uniforms(start, stop)
         else:
             uniforms = self._quasi_uniforms(start, stop)
         values = self._values(uniforms)
         add, scale = _coefficients(self.entries, values)
-        return Block(values, add, scale, self._shocks(stream, stop - start))
-
-    def _random_per_draw(self) -> int:
-        params = len(self.entries) if self.sampling == "random" else 0
-        return params + len(self.shock_specs) * (self.years - 1)
+        return Block(values, add, scale)
 
     def _qmc_rng(self) -> np.random.Generator:
-        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(1,)))
+        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(QMC_STREAM,)))
 
-    def _stream(self, start: int, stop: int) -> np.ndarray:
-        if self._stride == 0:
-            return np.empty((stop - start, 0))
-        bit_generator = np.random.Philox(key=self._philox_key)
-        bit_generator.advance(start * self._stride // 4)  # 4 uint64 per counter step
-        uniforms = np.random.Generator(bit_generator).random((stop - start) * self._stride)
-        return uniforms.reshape(stop - start, self._stride)
+    def _random_uniforms(self, start: int, stop: int) -> np.ndarray:
+        n = len(self.entries)  # draw i uses positions i n .. i n + n - 1
+        flat = rng.uniforms(self._parameter_key, start * n, (stop - start) * n)
+        return flat.reshape(stop - start, n)
 
     def _quasi_uniforms(self, start: int, stop: int) -> np.ndarray:
         if not self.entries:
@@ -117,28 +113,6 @@ class Sampler:
             uniforms = np.clip(uniforms, U_EDGE, 1 - U_EDGE)
         columns = [inverse_cdf(e, uniforms[:, i]) for i, e in enumerate(self.entries)]
         return np.column_stack(columns) if columns else np.empty((len(uniforms), 0))
-
-    def _shocks(self, stream: np.ndarray, draws: int) -> np.ndarray:
-        shocks = np.zeros((len(self.shock_specs), draws, self.years))
-        normals = special.ndtri(np.clip(stream, U_EDGE, 1 - U_EDGE))
-        for s, spec in enumerate(self.shock_specs):
-            z = normals[:, s * (self.years - 1):(s + 1) * (self.years - 1)]
-            shocks[s, :, 1:] = ar1(z, spec.sd, spec.rho)
-        return shocks
-
-
-def ar1(z: np.ndarray, sd: float, rho: float) -> np.ndarray:
-    """AR(1) paths from standard normals ``z[draw, step]``, stationary with standard deviation
-    ``sd`` from the first step: e_1 = sd z_1, e_t = rho e_{t-1} + sd sqrt(1 - rho^2) z_t."""
-    out = np.empty_like(z)
-    if z.shape[1] == 0:
-        return out
-    out[:, 0] = sd * z[:, 0]
-    innovation = sd * np.sqrt(1.0 - rho * rho)
-    for t in range(1, z.shape[1]):
-        out[:, t] = rho * out[:, t - 1] + innovation * z[:, t]
-    return out
-
 
 def inverse_cdf(entry: UncertainParameter, u: np.ndarray) -> np.ndarray:
     """The distribution's quantile function at ``u``."""

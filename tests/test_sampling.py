@@ -21,7 +21,7 @@ import simulator
 from simulator import ScenarioError
 from simulator.cli import build_parser, main
 from simulator.kernel import DRIVER_NAMES
-from simulator.sampling import ar1
+from benchmarks.reference_numpy import ar1
 from simulator.uncertainty import DISTRIBUTIONS
 
 from conftest import minimal_scenario

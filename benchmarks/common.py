@@ -1,0 +1,29 @@
+"""What the benchmark and the reference tests share: one block of draws, run three ways."""
+
+from __future__ import annotations
+
+from simulator.ensemble import allocate, ensemble_inputs
+from simulator.run import run_block
+from simulator.sampling import Sampler
+
+from .reference_numpy import simulate_numpy
+from .reference_python import simulate_python
+
+
+def prepare(scenario, draws: int, seed: int, start: int = 0, stop: int | None = None):
+    """The kernel's inputs, the sampler and the parameter block for draws start..stop-1."""
+    inputs = ensemble_inputs(scenario)
+    sampler = Sampler(scenario, seed, draws)
+    return inputs, sampler, sampler.block(start, draws if stop is None else stop)
+
+
+def simulate_kernel(inputs, sampler, block, first_draw: int) -> dict:
+    """The numba kernel on one block, in the references' output layout."""
+    out = allocate(len(block.coef_add), inputs, len(sampler.entries), keep_full=False)
+    run_block(inputs, sampler, block, out, 0, len(block.coef_add), first_draw, "summary")
+    return out
+
+
+SUMMARY_FIELDS = ("peak_t", "peak_co2", "co2_at", "cumulative", "after", "hits", "clamps",
+                  "rescales")
+IMPLEMENTATIONS = {"numba": simulate_kernel, "numpy": simulate_numpy, "python": simulate_python}
