@@ -11,7 +11,6 @@ if not even that.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,10 @@ from simulator.peak import TARGET_PEAK_YEAR
 from simulator.run import project_array
 from simulator.scenario import Scenario
 
-from simulator.targets import Comparison, Target, TargetFile, comparisons, load_targets
+from simulator.parameters import parameter_field
+from simulator.targets import (
+    Comparison, Target, TargetFile, comparisons, load_targets, scenario_targets_file,
+)
 
 TOLERANCE = 0.005          # relative: the issue's "met within 0.5 %"
 GAS_PENALTY = 100.0        # weight on a negative gas share, per year
@@ -64,12 +66,12 @@ class Calibration:
 
 
 def target_file(scenario: Scenario) -> Path:
-    """The target file a scenario names in ``calibration.targets``."""
-    name = scenario["calibration.targets"]
-    if name is None:
+    """The target file a scenario names in ``calibration.targets``; an error if none."""
+    path = scenario_targets_file(scenario)
+    if path is None:
         raise ScenarioError(scenario.source, "calibration.targets", "no target file named",
                             allowed="a path such as ../calibration/targets/taiyuan.yaml")
-    return Path(os.path.normpath(scenario.origin("calibration.targets").parent / name))
+    return path
 
 
 def fit(scenario: Scenario, targets: TargetFile | None = None) -> Calibration:
@@ -122,7 +124,6 @@ def _solve(scenario: Scenario, free: list[str], modelled: list[Comparison]) -> S
 
 
 def _bounds(scenario: Scenario, free: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    from simulator.parameters import parameter_field
     fields = [parameter_field(scenario.values, name, scenario.source) for name in free]
     return np.array([f.bounds[0] for f in fields]), np.array([f.bounds[1] for f in fields])
 

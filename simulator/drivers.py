@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernel
 from .scenario import Scenario
 from .schema import FIELDS, DriverPath, Field
 
@@ -66,3 +67,14 @@ def key_weights(scenario: Scenario, f: Field) -> tuple[np.ndarray, np.ndarray | 
     points = np.eye(len(key_years) + 1)  # the anchor first, then the keys
     rows = np.array([fill_path(years, (years[0], *key_years), unit, path.fill) for unit in points])
     return rows[1:], rows[0]
+
+
+def kernel_inputs(scenario: Scenario) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """The kernel's arguments before ``out``: base GDP, base intensity, factors, drivers."""
+    drivers = dense_drivers(scenario)
+    driver_rows = np.array([drivers[name] for name in kernel.DRIVER_NAMES], dtype=np.float64)
+    export_weight = 1.0 if scenario["accounting"] == "territorial" else 0.0
+    factors = np.array([scenario["emission_factors.coal"], scenario["emission_factors.oil"],
+                        scenario["emission_factors.gas"],
+                        scenario["emission_factors.electricity_export"] * export_weight])
+    return scenario["base.gdp"], scenario["base.energy_intensity"], factors, driver_rows

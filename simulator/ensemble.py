@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 import xarray as xr
 
@@ -13,10 +11,10 @@ from .ensemble_kernel import (
     DECLINE_SINCE, INCREASE_SINCE, LEVEL, RECORD_CO2, RECORD_SINCE, RECORD_VALUE,
 )
 from .peak import TARGET_PEAK_YEAR
-from .run import kernel_inputs
+from .drivers import kernel_inputs
 from .scenario import Scenario
 from .schema import DRAW_DIM, FIELDS_BY_PATH, OUTPUT_VARIABLES, REPORT_YEARS, YEAR_DIM
-from .targets import Comparison, comparisons, load_targets
+from .targets import Comparison, comparisons, load_targets, scenario_targets_file
 
 TARGET_TOLERANCE = 0.005  # a draw meets a target when within 0.5 % of it (as calibration does)
 MEASURE_CODES = {"level": LEVEL, "decline_since": DECLINE_SINCE, "increase_since": INCREASE_SINCE}
@@ -77,20 +75,12 @@ def ensemble_inputs(scenario: Scenario) -> EnsembleInputs:
 
 def plan_comparisons(scenario: Scenario) -> list[Comparison]:
     """The plan's modelled numeric targets that fall inside the scenario's horizon."""
-    targets = target_path(scenario)
+    targets = scenario_targets_file(scenario)
     if targets is None:
         return []
     years = scenario.years
     return [c for t in load_targets(targets).targets for c in comparisons(t)
             if years[0] <= c.first_year() and c.year <= years[-1]]
-
-
-def target_path(scenario: Scenario) -> Path | None:
-    """The target file named by ``calibration.targets``, relative to the file that names it."""
-    name = scenario["calibration.targets"]
-    if name is None:
-        return None
-    return Path(scenario.origin("calibration.targets").parent / name).resolve()
 
 
 def allocate(draws: int, inputs: EnsembleInputs, n_params: int, keep_full: bool) -> dict:

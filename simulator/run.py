@@ -6,26 +6,18 @@ import numpy as np
 import xarray as xr
 
 from . import __version__, kernel
-from .drivers import dense_drivers
+from .drivers import kernel_inputs
+from .ensemble import allocate, ensemble_inputs, to_dataset
+from .ensemble_kernel import simulate_into
 from .errors import ScenarioError
-from .scenario import Scenario
 from .peak import TARGET_PEAK_YEAR
+from .sampling import Sampler
+from .scenario import Scenario
 from .schema import OUTPUT_VARIABLES, YEAR_DIM
 
 # Shares are sums of a few products of order-one numbers; anything more negative than
 # rounding is a real over-full fuel mix.
 SHARE_ROUNDING = 1e-12
-
-
-def kernel_inputs(scenario: Scenario) -> tuple[float, float, np.ndarray, np.ndarray]:
-    """The kernel's arguments before ``out``: base GDP, base intensity, factors, drivers."""
-    drivers = dense_drivers(scenario)
-    driver_rows = np.array([drivers[name] for name in kernel.DRIVER_NAMES], dtype=np.float64)
-    export_weight = 1.0 if scenario["accounting"] == "territorial" else 0.0
-    factors = np.array([scenario["emission_factors.coal"], scenario["emission_factors.oil"],
-                        scenario["emission_factors.gas"],
-                        scenario["emission_factors.electricity_export"] * export_weight])
-    return scenario["base.gdp"], scenario["base.energy_intensity"], factors, driver_rows
 
 
 def project(scenario: Scenario) -> xr.Dataset:
@@ -130,9 +122,6 @@ def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str 
         Over ``draw`` (and ``year``, ``target``, ``parameter``); ``simulator.peak_summary``
         turns it into probabilities.
     """
-    from .ensemble import allocate, ensemble_inputs, to_dataset
-    from .sampling import Sampler
-
     start, stop = _check_run(draws, seed, keep, chunk)
     inputs = ensemble_inputs(scenario)
     sampler = Sampler(scenario, seed, draws)
@@ -151,7 +140,6 @@ def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str 
 
 def run_block(inputs, sampler, block, out: dict, a: int, b: int, first_draw: int,
                keep: str) -> None:
-    from .ensemble_kernel import simulate_into
     out["values"][a:b] = block.values
     full = out["full"][a:b] if keep == "full" else out["full"]
     simulate_into(

@@ -56,7 +56,7 @@ class Sampler:
         self.shock_specs = scenario["uncertainty.shocks"]
         self.sampling = scenario["uncertainty.sampling"]
         self.years = len(scenario.years)
-        self.rows, self.pattern_add, self.pattern_scale, self.nominal = patterns(scenario)
+        self.rows, self.pattern_add, self.pattern_scale = patterns(scenario)
         self.shock_rows = np.array([kernel.DRIVER_NAMES.index(s.driver)
                                     for s in self.shock_specs], dtype=np.int64)
         self.shock_multiply = np.array([s.apply == "multiply" for s in self.shock_specs],
@@ -148,17 +148,15 @@ def _coefficients(entries, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return add, scale
 
 
-def patterns(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """For each uncertain parameter: the kernel row it moves, patterns A and B over years, and
-    its nominal value (the mean over keys for a whole path, for reporting)."""
+def patterns(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each uncertain parameter: the kernel row it moves, and patterns A and B over years."""
     entries = scenario["uncertainty.parameters"]
     n_years = len(scenario.years)
     rows = np.zeros(len(entries), dtype=np.int64)
     add, scale = np.zeros((len(entries), n_years)), np.zeros((len(entries), n_years))
-    nominal = np.zeros(len(entries))
     for i, e in enumerate(entries):
-        rows[i], add[i], scale[i], nominal[i] = _pattern(scenario, e.parameter)
-    return rows, add, scale, nominal
+        rows[i], add[i], scale[i] = _pattern(scenario, e.parameter)
+    return rows, add, scale
 
 
 def _pattern(scenario: Scenario, name: str):
@@ -167,7 +165,7 @@ def _pattern(scenario: Scenario, name: str):
         weight = 0.0 if name.endswith("electricity_export") and \
             scenario["accounting"] != "territorial" else 1.0
         ones = np.full(len(scenario.years), weight)
-        return kernel.N_DRIVERS + SCALAR_FIELDS[name], ones, ones * value, value
+        return kernel.N_DRIVERS + SCALAR_FIELDS[name], ones, ones * value
     field_path, _, key = name.partition(".values.")
     driver = field_path.split(".", 1)[1]
     f = FIELDS_BY_PATH[field_path]
@@ -175,15 +173,14 @@ def _pattern(scenario: Scenario, name: str):
         f = FIELDS_BY_PATH[f"paths.{driver}"]
         weights, anchor = key_weights(scenario, f)
         value = scenario[field_path]
-        return kernel.DRIVER_NAMES.index(driver), anchor, anchor * value, value
+        return kernel.DRIVER_NAMES.index(driver), anchor, anchor * value
     weights, _ = key_weights(scenario, f)
     path = scenario[field_path]
     keys = np.array(path.values)
     if is_driver_path(scenario.values, name):
-        return (kernel.DRIVER_NAMES.index(driver), weights.sum(axis=0), keys @ weights,
-                float(keys.mean()))
+        return kernel.DRIVER_NAMES.index(driver), weights.sum(axis=0), keys @ weights
     k = path.years.index(int(key))
-    return kernel.DRIVER_NAMES.index(driver), weights[k], keys[k] * weights[k], keys[k]
+    return kernel.DRIVER_NAMES.index(driver), weights[k], keys[k] * weights[k]
 
 
 def _matrix_root(matrix: np.ndarray) -> np.ndarray:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .uncertainty import SAMPLINGS
+
 YEAR_DIM = "year"
 DRAW_DIM = "draw"
 
@@ -169,7 +171,7 @@ FIELDS: tuple[Field, ...] = (
           bounds=(0.0, 1.0), share=True),
     Field("uncertainty.sampling", "choice", "", "How draws are sampled: 'random', "
           "'latin_hypercube' or 'sobol' (scipy.stats.qmc; per-year shocks are always random).",
-          default="latin_hypercube", choices=("random", "latin_hypercube", "sobol")),
+          default="latin_hypercube", choices=SAMPLINGS),
     Field("uncertainty.parameters", "distributions", "", "Uncertain parameters: a list of "
           "{parameter, apply, distribution, ...} entries (see the table below).", default=()),
     Field("uncertainty.correlations", "correlations", "", "Correlations between parameter "

@@ -11,6 +11,7 @@ words give it (``以上``: at least; ``以下``: at most; a range: between).
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,3 +192,12 @@ def _plan_and_sense(value, hedge) -> tuple:
 def _end_year(key) -> int:
     """A target year, or the last year of a period key such as ``2021-2025``."""
     return int(str(key).split("-")[-1])
+
+
+def scenario_targets_file(scenario) -> Path | None:
+    """The target file a scenario names in ``calibration.targets``, resolved against the file
+    of the ``extends`` chain that names it; None if it names none."""
+    name = scenario["calibration.targets"]
+    if name is None:
+        return None
+    return Path(os.path.normpath(scenario.origin("calibration.targets").parent / name))

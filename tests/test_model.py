@@ -9,7 +9,7 @@ import simulator
 from benchmarks.reference_numpy import project_numpy
 from simulator import kernel
 from simulator.drivers import dense_drivers
-from simulator.run import kernel_inputs
+from simulator.drivers import kernel_inputs
 from simulator.docs import schema_markdown
 from simulator.schema import OUTPUT_VARIABLES
 
