@@ -78,18 +78,28 @@ def _draw_scalars(scalar, scalars, d, rows, pattern_add, pattern_scale, coef_add
 
 
 @njit(inline="always", fastmath=FASTMATH)
-def _drivers_of_year(local, shock_state, d, g, t, drivers, lower, upper, rows, pattern_add,
-                     pattern_scale, coef_add, coef_scale, shock_key, shock_rows, shock_multiply,
-                     shock_sd, shock_rho):
-    """Draw d (global index g) in year t: nominal drivers + parameter moves + AR(1) shocks,
-    clamped to their bounds, into ``local``. Returns how many values were clamped."""
-    n_years = drivers.shape[1]
-    for r in range(N_DRIVERS):
-        local[r] = drivers[r, t]
+def _draw_paths(paths, d, drivers, rows, pattern_add, pattern_scale, coef_add, coef_scale):
+    """Draw d's driver paths before shocks: nominal + parameter moves, whole years at a time
+    (contiguous loops over years, which the compiler vectorises)."""
+    paths[:, :] = drivers
     for p in range(rows.shape[0]):
-        if rows[p] < N_DRIVERS:
-            local[rows[p]] += (coef_add[d, p] * pattern_add[p, t]
-                               + coef_scale[d, p] * pattern_scale[p, t])
+        row = rows[p]
+        if row < N_DRIVERS:
+            a = coef_add[d, p]
+            b = coef_scale[d, p]
+            for t in range(paths.shape[1]):
+                paths[row, t] += a * pattern_add[p, t] + b * pattern_scale[p, t]
+
+
+@njit(inline="always", fastmath=FASTMATH)
+def _drivers_of_year(local, paths, shock_state, g, t, lower, upper, touched, shock_key,
+                     shock_rows, shock_multiply, shock_sd, shock_rho):
+    """Draw g's drivers in year t into ``local``: its paths plus AR(1) shocks, with the
+    ``touched`` rows (those a parameter or shock can move) clamped to their bounds. Returns how
+    many values were clamped."""
+    n_years = paths.shape[1]
+    for r in range(N_DRIVERS):
+        local[r] = paths[r, t]
     if t > 0:
         for s in range(shock_rows.shape[0]):
             z = normal(shock_key, uint64((g * shock_rows.shape[0] + s) * n_years + t))
@@ -104,7 +114,7 @@ def _drivers_of_year(local, shock_state, d, g, t, drivers, lower, upper, rows, p
             else:
                 local[shock_rows[s]] += shock_state[s]
     clamped = 0
-    for r in range(N_DRIVERS):
+    for r in touched:
         local[r], moved = _clamp(local[r], lower[r], upper[r])
         clamped += moved
     return clamped
@@ -113,7 +123,7 @@ def _drivers_of_year(local, shock_state, d, g, t, drivers, lower, upper, rows, p
 # error_model="numpy": no per-division zero check in the hot loop (validated inputs keep energy
 # and GDP positive; a division by zero would give inf/NaN, which summary.json refuses to write)
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
-def simulate_into(first_draw, drivers, lower, upper, scalars, scalar_lower, scalar_upper,
+def simulate_into(first_draw, drivers, lower, upper, touched, scalars, scalar_lower, scalar_upper,
                   rows, pattern_add, pattern_scale, coef_add, coef_scale,
                   shock_key, shock_rows, shock_multiply, shock_sd, shock_rho,
                   event_start, event_kind, event_index, target_t,
@@ -124,7 +134,8 @@ def simulate_into(first_draw, drivers, lower, upper, scalars, scalar_lower, scal
 
     Per draw: drivers = nominal + parameter moves (``coef_add[d] * pattern_add`` and
     ``coef_scale[d] * pattern_scale`` on row ``rows[p]``; rows >= N_DRIVERS are the scalars)
-    + AR(1) shocks, clamped to [``lower``, ``upper``]; then the model year by year. Events of
+    + AR(1) shocks; the ``touched`` rows (the only ones a draw can move) are clamped to
+    [``lower``, ``upper``]; then the model year by year. Events of
     year t (``event_start[t]`` to ``event_start[t + 1]``) record CO2 into ``co2_at`` or a
     comparison's value. Outputs: peak year index and value, cumulative CO2, the largest CO2
     after ``target_t``, each comparison met (``cmp_low <= value <= cmp_high``), clamped values,
@@ -135,12 +146,15 @@ def simulate_into(first_draw, drivers, lower, upper, scalars, scalar_lower, scal
     for tile in prange((n_draws + TILE - 1) // TILE):
         scalar = np.empty(scalars.shape[0])
         local = np.empty(N_DRIVERS)
+        paths = np.empty((N_DRIVERS, n_years))
         now = np.empty(len(OUTPUT_NAMES))
         value_at = np.zeros(cmp_row.shape[0])
         value_since = np.zeros(cmp_row.shape[0])
         shock_state = np.zeros(shock_rows.shape[0])
         for d in range(tile * TILE, min((tile + 1) * TILE, n_draws)):
             g = first_draw + d
+            _draw_paths(paths, d, drivers, rows, pattern_add, pattern_scale, coef_add,
+                        coef_scale)
             n_clamped = _draw_scalars(scalar, scalars, d, rows, pattern_add, pattern_scale,
                                       coef_add, coef_scale, scalar_lower, scalar_upper)
             n_rescaled = 0
@@ -152,9 +166,8 @@ def simulate_into(first_draw, drivers, lower, upper, scalars, scalar_lower, scal
             after = -np.inf
             for t in range(n_years):
                 n_clamped += _drivers_of_year(
-                    local, shock_state, d, g, t, drivers, lower, upper, rows, pattern_add,
-                    pattern_scale, coef_add, coef_scale, shock_key, shock_rows, shock_multiply,
-                    shock_sd, shock_rho)
+                    local, paths, shock_state, g, t, lower, upper, touched, shock_key,
+                    shock_rows, shock_multiply, shock_sd, shock_rho)
                 if t > 0:
                     gdp *= 1.0 + local[GDP_GROWTH]
                     energy_intensity *= 1.0 - local[EI_DECLINE]

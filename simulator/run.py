@@ -143,7 +143,7 @@ def run_block(inputs, sampler, block, out: dict, a: int, b: int, first_draw: int
     out["values"][a:b] = block.values
     full = out["full"][a:b] if keep == "full" else out["full"]
     simulate_into(
-        first_draw, inputs.drivers, inputs.lower, inputs.upper, inputs.scalars,
+        first_draw, inputs.drivers, inputs.lower, inputs.upper, sampler.touched, inputs.scalars,
         inputs.scalar_lower, inputs.scalar_upper, sampler.rows, sampler.pattern_add,
         sampler.pattern_scale, block.coef_add, block.coef_scale, sampler.shock_key,
         sampler.shock_rows, sampler.shock_multiply, sampler.shock_sd, sampler.shock_rho,

@@ -57,6 +57,11 @@ class Sampler:
         self.sampling = scenario["uncertainty.sampling"]
         self.years = len(scenario.years)
         self.rows, self.pattern_add, self.pattern_scale = patterns(scenario)
+        moved = {int(r) for r in self.rows if r < kernel.N_DRIVERS}
+        moved |= {kernel.DRIVER_NAMES.index(s.driver) for s in self.shock_specs}
+        # nominal drivers are within bounds (validated keys, interpolated between them), so
+        # only the rows a draw can move need clamping
+        self.touched = np.array(sorted(moved), dtype=np.int64)
         self.shock_rows = np.array([kernel.DRIVER_NAMES.index(s.driver)
                                     for s in self.shock_specs], dtype=np.int64)
         self.shock_multiply = np.array([s.apply == "multiply" for s in self.shock_specs],
