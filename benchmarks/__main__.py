@@ -44,7 +44,8 @@ def main(argv=None) -> None:
            "NUMBA_CACHE_DIR": tempfile.mkdtemp(prefix="numba-cache-")}
     common = ["--repeat", str(args.repeat), "--keep", args.keep]
     rows = [run_case("simulate", ["--draws", str(args.draws), *common], env),
-            run_case("reference", ["--draws", str(args.draws), "--repeat", "3"], env),
+            run_case("reference", ["--draws", str(args.draws), "--repeat", str(args.repeat)],
+                     env),
             run_case("cli", ["--repeat", str(args.repeat)], env)]
     if args.scaling:
         rows += [run_case("simulate", ["--draws", str(n), *common], env)
