@@ -20,10 +20,9 @@ from scipy.optimize import least_squares
 from simulator import kernel
 from simulator.errors import ScenarioError
 from simulator.peak import TARGET_PEAK_YEAR
+from simulator.parameters import parameter_field
 from simulator.run import project_array
 from simulator.scenario import Scenario
-
-from simulator.parameters import parameter_field
 from simulator.targets import (
     Comparison, Target, TargetFile, comparisons, load_targets, scenario_targets_file,
 )
@@ -93,8 +92,9 @@ def fit(scenario: Scenario, targets: TargetFile | None = None) -> Calibration:
     modelled = [c for t in targets.targets for c in comparisons(t) if _in_horizon(scenario, c)]
     free = list(scenario["calibration.free"])
     fitted = _solve(scenario, free, modelled)
-    statuses = {c: _status(scenario, fitted, free, c) for c in modelled}
-    rows = [row for t in targets.targets for row in _rows(t, scenario, fitted, statuses)]
+    series = _series(fitted, project_array(fitted))
+    statuses = {c: _status(scenario, series, free, c) for c in modelled}
+    rows = [row for t in targets.targets for row in _rows(t, scenario, series, statuses)]
     changes = {name: (scenario.parameter(name), fitted.parameter(name)) for name in free}
     return Calibration(fitted, targets, tuple(rows), changes)
 
@@ -152,17 +152,17 @@ def _gap_of(scenario: Scenario, c: Comparison) -> float:
     return _gap(c, _series(scenario, project_array(scenario)))
 
 
-def _status(start: Scenario, fitted: Scenario, free: list[str], c: Comparison) -> str:
-    if abs(_gap_of(fitted, c)) <= TOLERANCE:
+def _status(start: Scenario, fitted_series, free: list[str], c: Comparison) -> str:
+    if abs(_gap(c, fitted_series)) <= TOLERANCE:
         return "met"
     alone = _solve(start, free, [c])
     return "conflicting" if abs(_gap_of(alone, c)) <= TOLERANCE else "missed"
 
 
-def _rows(target: Target, start: Scenario, fitted: Scenario, statuses: dict) -> list[Row]:
+def _rows(target: Target, start: Scenario, fitted_series, statuses: dict) -> list[Row]:
     name = f"{target.name_zh} ({target.name_en})"
     if target.kind == "peak":
-        return [_peak_row(target, name, fitted)]
+        return [_peak_row(target, name, start, fitted_series)]
     if not target.numeric:
         text = "; ".join(f"{k}: {v}" for k, v in target.targets.items())
         return [Row(target.id, name, "", text, "", None, "qualitative")]
@@ -170,20 +170,19 @@ def _rows(target: Target, start: Scenario, fitted: Scenario, statuses: dict) -> 
         text = "; ".join(f"{k}: {v}" for k, v in target.targets.items())
         return [Row(target.id, name, "", f"{text} {target.unit or ''}".strip(), "", None,
                     "not modelled", target.why_not_modelled or "")]
-    return [_comparison_row(c, name, start, fitted, statuses) for c in comparisons(target)]
+    return [_comparison_row(c, name, start, fitted_series, statuses) for c in comparisons(target)]
 
 
-def _comparison_row(c: Comparison, name: str, start: Scenario, fitted: Scenario,
+def _comparison_row(c: Comparison, name: str, start: Scenario, fitted_series,
                     statuses: dict) -> Row:
     plan = _plan_text(c)
     if c not in statuses:
         return Row(c.target_id, name, str(c.year), plan, "", None, "not modelled",
                    f"needs {c.first_year()}, outside the scenario's {start.base_year}-"
                    f"{start.end_year}")
-    model = c.model_value(_series(fitted, project_array(fitted)))
-    shown = model / c.scale
+    shown = c.model_value(fitted_series) / c.scale
     return Row(c.target_id, name, str(c.year), plan, f"{shown:.5g} {c.unit}",
-               float(_gap_of(fitted, c)), statuses[c])
+               float(_gap(c, fitted_series)), statuses[c])
 
 
 def _plan_text(c: Comparison) -> str:
@@ -194,9 +193,9 @@ def _plan_text(c: Comparison) -> str:
     return f"{sign}{value} {c.unit}{measure}"
 
 
-def _peak_row(target: Target, name: str, fitted: Scenario) -> Row:
-    out = project_array(fitted)
-    peak = int(fitted.years[int(np.argmax(out[kernel.CO2]))])
+def _peak_row(target: Target, name: str, start: Scenario, fitted_series) -> Row:
+    co2 = [fitted_series("co2", int(year)) for year in start.years]
+    peak = int(start.years[int(np.argmax(co2))])
     year = max((int(str(k).split("-")[-1]) for k in target.targets), default=TARGET_PEAK_YEAR)
     status = "met" if peak <= year else "missed"
     return Row(target.id, name, str(year), f"peak by {year}", f"peak in {peak}", None, status,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 import numpy as np
 import xarray as xr
 
@@ -37,6 +38,7 @@ class EnsembleInputs:
     report_years: np.ndarray
     comparisons: tuple[Comparison, ...]
 
+    @cached_property
     def comparison_arrays(self) -> tuple[np.ndarray, ...]:
         """Per comparison: output row, measure code, and the met bounds (model units)."""
         rows = [kernel.OUTPUT_NAMES.index(c.variable) for c in self.comparisons]
@@ -45,6 +47,7 @@ class EnsembleInputs:
                 np.array([MEASURE_CODES[c.measure] for c in self.comparisons], dtype=np.int64),
                 bounds[:, 0].copy(), bounds[:, 1].copy())
 
+    @cached_property
     def year_events(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What the kernel records in each year: (start[year], kind[event], index[event]),
         the events of year t being start[t] to start[t + 1]."""

@@ -93,6 +93,8 @@ KEEP_MODES = ("summary", "full")
 def has_uncertainty(scenario: Scenario) -> bool:
     """Whether the scenario declares anything uncertain (parameters or shocks)."""
     return bool(scenario["uncertainty.parameters"] or scenario["uncertainty.shocks"])
+
+
 BLOCK_DRAWS = 1 << 16  # draws per kernel call: bounds memory for shocks and trajectories
 
 
@@ -139,7 +141,7 @@ def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str 
 
 
 def run_block(inputs, sampler, block, out: dict, a: int, b: int, first_draw: int,
-               keep: str) -> None:
+              keep: str) -> None:
     out["values"][a:b] = block.values
     full = out["full"][a:b] if keep == "full" else out["full"]
     simulate_into(
@@ -147,8 +149,8 @@ def run_block(inputs, sampler, block, out: dict, a: int, b: int, first_draw: int
         inputs.scalar_lower, inputs.scalar_upper, sampler.rows, sampler.pattern_add,
         sampler.pattern_scale, block.coef_add, block.coef_scale, sampler.shock_key,
         sampler.shock_rows, sampler.shock_multiply, sampler.shock_sd, sampler.shock_rho,
-        *inputs.year_events(), TARGET_PEAK_YEAR - int(inputs.years[0]),
-        *inputs.comparison_arrays(),
+        *inputs.year_events, TARGET_PEAK_YEAR - int(inputs.years[0]),
+        *inputs.comparison_arrays,
         out["peak_t"][a:b], out["peak_co2"][a:b], out["co2_at"][a:b], out["cumulative"][a:b],
         out["after"][a:b], out["hits"][a:b], out["clamps"][a:b], out["rescales"][a:b], full,
         keep == "full")
