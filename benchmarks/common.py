@@ -18,9 +18,9 @@ def prepare(scenario, draws: int, seed: int, start: int = 0, stop: int | None = 
 
 
 def simulate_kernel(inputs, sampler, block, first_draw: int) -> dict:
-    """The numba kernel on one block, in the references' output layout."""
-    out = allocate(len(block.coef_add), inputs, len(sampler.entries), keep_full=False)
-    run_block(inputs, sampler, block, out, 0, len(block.coef_add), first_draw, "summary")
+    """The numba kernel on one block of parameter values, in the references' output layout."""
+    out = allocate(len(block), inputs, len(sampler.entries), keep_full=False)
+    run_block(inputs, sampler, block, out, 0, len(block), first_draw, "summary")
     return out
 
 

@@ -1,35 +1,69 @@
 """The Monte Carlo model in plain Python: one draw, one year at a time, no NumPy in the loops.
 
-Same inputs and draws as ``simulator.ensemble_kernel.simulate_into``: the parameter moves come
-from the sampler's block, the shocks from the same counter stream (SplitMix64 on Python ints,
-normals by ``statistics.NormalDist.inv_cdf``). The slowest honest way to run the model, for
-the benchmark's ratio and as a third independent implementation.
+Same inputs and draws as ``simulator.ensemble_kernel.simulate_into``: the parameter values
+come from the sampler's block, the shocks from the same counter stream (SplitMix64 on Python
+ints, normals by the same 256-layer ziggurat, written out here on its own). The slowest honest
+way to run the model, for the benchmark's ratio and as a third independent implementation.
 """
 
 from __future__ import annotations
 
 import math
-from statistics import NormalDist
 
 from simulator import kernel as k
+from simulator.rng import ZIGGURAT_F, ZIGGURAT_R, ZIGGURAT_X
 
 MASK = (1 << 64) - 1
-STANDARD_NORMAL = NormalDist()
+ATTEMPT = 1 << 56  # attempt a of normal n reads position n + a 2^56
 
 
-def stream_uniform(key: int, position: int) -> float:
+def stream_word(key: int, position: int) -> int:
     z = (key + position * 0x9E3779B97F4A7C15) & MASK
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-    z ^= z >> 31
-    return ((z >> 11) + 0.5) * 2.0 ** -53
+    return z ^ (z >> 31)
+
+
+def stream_uniform(key: int, position: int) -> float:
+    return ((stream_word(key, position) >> 11) + 0.5) * 2.0 ** -53
+
+
+def ziggurat_normal(key: int, position: int) -> float:
+    """Normal number ``position`` of stream ``key``: layer from bits 0-7, sign from bit 8,
+    x = u X[layer] from bits 11-63; inside the layer's rectangle it is the answer, else the
+    wedge test or (layer 0) Marsaglia's tail, reading later attempts of the same position."""
+    attempt = 0
+    while True:
+        z = stream_word(key, position + attempt * ATTEMPT)
+        attempt += 1
+        layer, sign = z & 0xFF, -1.0 if (z >> 8) & 1 else 1.0
+        x = (z >> 11) * 2.0 ** -53 * ZIGGURAT_X[layer]
+        if x < ZIGGURAT_X[layer + 1]:
+            return sign * x
+        if layer == 0:
+            while True:
+                a = -math.log(stream_uniform(key, position + attempt * ATTEMPT)) / ZIGGURAT_R
+                b = -math.log(stream_uniform(key, position + (attempt + 1) * ATTEMPT))
+                attempt += 2
+                if b + b > a * a:
+                    return sign * (ZIGGURAT_R + a)
+        y = ZIGGURAT_F[layer] + stream_uniform(key, position + attempt * ATTEMPT) * (
+            ZIGGURAT_F[layer + 1] - ZIGGURAT_F[layer])
+        attempt += 1
+        if y < math.exp(-0.5 * x * x):
+            return sign * x
+
+
+def coefficients(x: float, apply: str) -> tuple[float, float]:
+    """How much of patterns A (adding 1) and B (doubling) a draw x applies."""
+    return {"add": (x, 0.0), "multiply": (0.0, x - 1.0), "set": (x, -1.0)}[apply]
 
 
 def simulate_python(inputs, sampler, block, first_draw: int) -> dict:
     """Per-draw summaries as lists, in the kernel's layout."""
     names = ("peak_t", "peak_co2", "co2_at", "cumulative", "after", "hits", "clamps", "rescales")
     out = {name: [] for name in names}
-    for d in range(len(block.coef_add)):
+    for d in range(len(block)):
         for name, value in zip(names, _one_draw(inputs, sampler, block, d, first_draw + d),
                                strict=True):
             out[name].append(value)
@@ -76,8 +110,9 @@ def _scalars(inputs, sampler, block, d: int) -> tuple[list, int]:
     scalars = [float(v) for v in inputs.scalars]
     for p, row in enumerate(sampler.rows):
         if row >= k.N_DRIVERS:
-            scalars[row - k.N_DRIVERS] += (block.coef_add[d, p] * sampler.pattern_add[p, 0]
-                                           + block.coef_scale[d, p] * sampler.pattern_scale[p, 0])
+            add, scale = coefficients(float(block[d, p]), sampler.entries[p].apply)
+            scalars[row - k.N_DRIVERS] += (add * sampler.pattern_add[p, 0]
+                                           + scale * sampler.pattern_scale[p, 0])
     clamped = 0
     for i, value in enumerate(scalars):
         low, high = inputs.scalar_lower[i], inputs.scalar_upper[i]
@@ -90,14 +125,13 @@ def _drivers(inputs, sampler, block, d: int, g: int, t: int, state: list) -> tup
     local = [float(v) for v in inputs.drivers[:, t]]
     for p, row in enumerate(sampler.rows):
         if row < k.N_DRIVERS:
-            local[row] += (block.coef_add[d, p] * sampler.pattern_add[p, t]
-                           + block.coef_scale[d, p] * sampler.pattern_scale[p, t])
+            add, scale = coefficients(float(block[d, p]), sampler.entries[p].apply)
+            local[row] += add * sampler.pattern_add[p, t] + scale * sampler.pattern_scale[p, t]
     n_years, n_shocks = len(inputs.years), len(sampler.shock_rows)
     for s, row in enumerate(sampler.shock_rows):
         if t == 0:
             continue
-        u = stream_uniform(int(sampler.shock_key), (g * n_shocks + s) * n_years + t)
-        z = STANDARD_NORMAL.inv_cdf(u)
+        z = ziggurat_normal(int(sampler.shock_key), (g * n_shocks + s) * n_years + t)
         sd, rho = sampler.shock_sd[s], sampler.shock_rho[s]
         state[s] = sd * z if t == 1 else rho * state[s] + sd * math.sqrt(1 - rho * rho) * z
         local[row] = local[row] * (1 + state[s]) if sampler.shock_multiply[s] else \

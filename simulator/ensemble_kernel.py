@@ -1,9 +1,14 @@
 """The numba Monte Carlo kernel: many draws of the model of ``kernel.py``, summaries per draw.
 
-Plain arrays in, preallocated arrays out. Draws are split into tiles of ``TILE`` for ``prange``
-(scratch arrays are made once per tile, not per draw); each draw writes only its own rows, and
-every random number of draw g comes from the counter stream at positions fixed by g (see
-``rng``), so results do not depend on the thread count or on how draws are chunked.
+Plain arrays in, preallocated arrays out. Draws are split into tiles of ``TILE`` for ``prange``,
+and a tile steps through the years together: each year's drivers, shocks, model and summaries
+are short loops over the tile's draws ("lanes", the last axis of every scratch array), written
+with selects rather than branches where possible so the compiler can vectorise them; the
+year's CO2 loop keeps only CO2, and the other outputs are computed only in years that record
+them. Scratch arrays are made once per tile. Each draw
+writes only its own rows, and every random number of draw g comes from the counter stream at
+positions fixed by g (see ``rng``), so results do not depend on the thread count or on how
+draws are chunked.
 """
 
 from __future__ import annotations
@@ -11,14 +16,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange, uint64
+from numba import njit, prange
 
 from .kernel import (
     CAPACITY, CCUS, COAL_RATE, COAL_SHARE, EI0, EI_DECLINE, EXPORTS, FASTMATH, GDP0,
     GDP_GROWTH, HOURS, N_DRIVERS, OIL_SHARE, OTHER_NON_FOSSIL, OUTPUT_NAMES, PROCESS, S_EF_COAL,
     S_EF_EXPORT, S_EF_GAS, S_EF_OIL, _co2, _energy_balance, _store,
 )
-from .rng import normal
+from .rng import normals_into
+from .sampling_kernel import coefficients
 
 TILE = 256
 LEVEL, DECLINE_SINCE, INCREASE_SINCE = range(3)       # comparison measures
@@ -27,12 +33,10 @@ RECORD_CO2, RECORD_VALUE, RECORD_SINCE = range(3)     # per-year events
 
 @njit(inline="always")
 def _clamp(value, low, high):
-    """The value within [low, high], and 1 if it had to be moved, else 0."""
-    if value < low:
-        return low, 1
-    if value > high:
-        return high, 1
-    return value, 0
+    """The value within [low, high], and 1 if it had to be moved, else 0 (selects, not
+    branches, so loops of it vectorise; NaN passes through uncounted)."""
+    below, above = value < low, value > high
+    return low if below else (high if above else value), below | above
 
 
 @njit(inline="always", fastmath=FASTMATH)
@@ -60,71 +64,152 @@ def _measure(measure, value, since_value):
 
 
 @njit(inline="always", fastmath=FASTMATH)
-def _draw_scalars(scalar, scalars, d, rows, pattern_add, pattern_scale, coef_add, coef_scale,
-                  lower, upper):
-    """Draw d's base-year GDP, intensity and emission factors into ``scalar``; returns the
-    number clamped to their bounds."""
-    clamped = 0
+def _start_scalars(scalar, scalars, rows, pattern_add, pattern_scale, coef_a, coef_b, lower,
+                   upper, clamped):
+    """Each lane's base-year GDP, intensity and emission factors, clamped to their bounds
+    (counted in ``clamped``). Rows >= N_DRIVERS of ``rows`` are these scalars."""
     for i in range(scalars.shape[0]):
-        scalar[i] = scalars[i]
+        scalar[i, :] = scalars[i]
     for p in range(rows.shape[0]):
         if rows[p] >= N_DRIVERS:
-            scalar[rows[p] - N_DRIVERS] += (coef_add[d, p] * pattern_add[p, 0]
-                                            + coef_scale[d, p] * pattern_scale[p, 0])
+            row, a, b = rows[p] - N_DRIVERS, pattern_add[p, 0], pattern_scale[p, 0]
+            for j in range(scalar.shape[1]):
+                scalar[row, j] += coef_a[p, j] * a + coef_b[p, j] * b
     for i in range(scalar.shape[0]):
-        scalar[i], moved = _clamp(scalar[i], lower[i], upper[i])
-        clamped += moved
-    return clamped
+        for j in range(scalar.shape[1]):
+            scalar[i, j], moved = _clamp(scalar[i, j], lower[i], upper[i])
+            clamped[j] += moved
 
 
 @njit(inline="always", fastmath=FASTMATH)
-def _draw_paths(paths, d, drivers, rows, pattern_add, pattern_scale, coef_add, coef_scale):
-    """Draw d's driver paths before shocks: nominal + parameter moves, whole years at a time
-    (contiguous loops over years, which the compiler vectorises)."""
-    paths[:, :] = drivers
-    for p in range(rows.shape[0]):
-        row = rows[p]
-        if row < N_DRIVERS:
-            a = coef_add[d, p]
-            b = coef_scale[d, p]
-            for t in range(paths.shape[1]):
-                paths[row, t] += a * pattern_add[p, t] + b * pattern_scale[p, t]
-
-
-@njit(inline="always", fastmath=FASTMATH)
-def _drivers_of_year(local, paths, shock_state, g, t, lower, upper, touched, shock_key,
-                     shock_rows, shock_multiply, shock_sd, shock_rho):
-    """Draw g's drivers in year t into ``local``: its paths plus AR(1) shocks, with the
-    ``touched`` rows (those a parameter or shock can move) clamped to their bounds. Returns how
-    many values were clamped."""
-    n_years = paths.shape[1]
+def _year_drivers(local, t, drivers, rows, pattern_add, pattern_scale, coef_a, coef_b):
+    """Each lane's drivers of year t before shocks: nominal + parameter moves."""
     for r in range(N_DRIVERS):
-        local[r] = paths[r, t]
-    if t > 0:
-        for s in range(shock_rows.shape[0]):
-            z = normal(shock_key, uint64((g * shock_rows.shape[0] + s) * n_years + t))
-            if t == 1:  # the stationary start
-                shock_state[s] = shock_sd[s] * z
-            else:
-                rho = shock_rho[s]
-                innovation = shock_sd[s] * math.sqrt(1.0 - rho * rho)
-                shock_state[s] = rho * shock_state[s] + innovation * z
-            if shock_multiply[s]:
-                local[shock_rows[s]] *= 1.0 + shock_state[s]
-            else:
-                local[shock_rows[s]] += shock_state[s]
-    clamped = 0
+        local[r, :] = drivers[r, t]
+    for p in range(rows.shape[0]):
+        if rows[p] < N_DRIVERS:
+            row, a, b = rows[p], pattern_add[p, t], pattern_scale[p, t]
+            for j in range(local.shape[1]):
+                local[row, j] += coef_a[p, j] * a + coef_b[p, j] * b
+
+
+@njit(inline="always", fastmath=FASTMATH)
+def _year_shocks(local, state, z, retry, first_draw, t, n_years, shock_key, shock_rows,
+                 shock_multiply, shock_sd, shock_rho):
+    """Advance each lane's AR(1) shocks to year t >= 1 (stationary from year 1) and apply
+    them. Shock s of draw g in year t is normal number (g S + s) T + t of the shock stream."""
+    n_shocks = shock_rows.shape[0]
+    for s in range(n_shocks):
+        normals_into(z, retry, shock_key, (first_draw * n_shocks + s) * n_years + t,
+                     n_shocks * n_years)
+        rho = 0.0 if t == 1 else shock_rho[s]
+        innovation = shock_sd[s] * (1.0 if t == 1 else math.sqrt(1.0 - rho * rho))
+        row, multiply = shock_rows[s], shock_multiply[s]
+        for j in range(z.shape[0]):
+            state[s, j] = innovation * z[j] if t == 1 else rho * state[s, j] + innovation * z[j]
+            local[row, j] = local[row, j] * (1.0 + state[s, j]) if multiply \
+                else local[row, j] + state[s, j]
+
+
+@njit(inline="always")
+def _clamp_touched(local, touched, lower, upper, clamped):
+    """Clamp the rows a draw can move (``touched``) to their bounds, counting each value."""
     for r in touched:
-        local[r], moved = _clamp(local[r], lower[r], upper[r])
-        clamped += moved
-    return clamped
+        for j in range(local.shape[1]):
+            local[r, j], moved = _clamp(local[r, j], lower[r], upper[r])
+            clamped[j] += moved
+
+
+@njit(inline="always", fastmath=FASTMATH)
+def _lane_year(j, local, scalar, gdp, intensity):
+    """The model of one lane in one year: energy, generation, fuel shares, CO2, and 1 if the
+    fuel mix had to be rescaled."""
+    energy, generation, non_fossil = _energy_balance(
+        gdp[j], intensity[j], local[CAPACITY, j], local[HOURS, j], local[COAL_RATE, j],
+        local[OTHER_NON_FOSSIL, j])
+    coal, oil, gas, non_fossil, rescaled = _fit_fuel_mix(
+        local[COAL_SHARE, j], local[OIL_SHARE, j], non_fossil)
+    co2 = _co2(energy, coal, oil, gas, scalar[S_EF_COAL, j], scalar[S_EF_OIL, j],
+               scalar[S_EF_GAS, j], local[PROCESS, j], local[CCUS, j], local[EXPORTS, j],
+               scalar[S_EF_EXPORT, j])
+    return energy, generation, coal, oil, gas, non_fossil, co2, rescaled
+
+
+@njit(inline="always", fastmath=FASTMATH)
+def _year_co2(co2, t, local, scalar, gdp, intensity, rescaled):
+    """Advance GDP and intensity to year t and compute every lane's CO2. Only CO2 is kept
+    here, so the loop vectorises; ``_year_outputs`` gives the rest when a year needs it."""
+    if t > 0:
+        for j in range(co2.shape[0]):
+            gdp[j] *= 1.0 + local[GDP_GROWTH, j]
+            intensity[j] *= 1.0 - local[EI_DECLINE, j]
+    for j in range(co2.shape[0]):
+        _, _, _, _, _, _, co2[j], moved = _lane_year(j, local, scalar, gdp, intensity)
+        rescaled[j] += moved
+
+
+@njit(inline="always", fastmath=FASTMATH)
+def _year_outputs(now, co2, local, scalar, gdp, intensity):
+    """Every output of the year for every lane, into ``now[OUTPUT, lane]``; CO2 is taken
+    from ``_year_co2`` so that trajectories and summaries agree to the bit."""
+    for j in range(now.shape[1]):
+        energy, generation, coal, oil, gas, non_fossil, _, _ = _lane_year(
+            j, local, scalar, gdp, intensity)
+        _store(now, j, gdp[j], intensity[j], energy, coal, oil, gas, non_fossil,
+               local[CAPACITY, j], generation, co2[j])
+
+
+@njit(inline="always", fastmath=FASTMATH)
+def _track_peak(co2, t, target_t, best, best_t, total, after):
+    """Running maximum (and its year), sum, and maximum after the target year of CO2.
+    Selects rather than branches, so the loops vectorise."""
+    for j in range(co2.shape[0]):
+        higher = co2[j] > best[j]
+        best[j] = co2[j] if higher else best[j]
+        best_t[j] = t if higher else best_t[j]
+        total[j] += co2[j]
+    if t > target_t:
+        for j in range(co2.shape[0]):
+            after[j] = co2[j] if co2[j] > after[j] else after[j]
+
+
+@njit(inline="always")
+def _needs_outputs(t, event_start, event_kind):
+    """Whether an event of year t reads an output other than CO2."""
+    for e in range(event_start[t], event_start[t + 1]):
+        if event_kind[e] != RECORD_CO2:
+            return True
+    return False
+
+
+@njit(inline="always")
+def _record_events(co2, now, t, first, event_start, event_kind, event_index, cmp_row, co2_at,
+                   value_at, value_since):
+    """Year t's events: CO2 into ``co2_at``, a comparison's value or its 'since' value."""
+    for e in range(event_start[t], event_start[t + 1]):
+        i = event_index[e]
+        for j in range(now.shape[1]):
+            if event_kind[e] == RECORD_CO2:
+                co2_at[first + j, i] = co2[j]
+            elif event_kind[e] == RECORD_VALUE:
+                value_at[i, j] = now[cmp_row[i], j]
+            else:
+                value_since[i, j] = now[cmp_row[i], j]
+
+
+@njit(inline="always")
+def _record_hits(hits, first, value_at, value_since, cmp_measure, cmp_low, cmp_high):
+    for c in range(value_at.shape[0]):
+        for j in range(value_at.shape[1]):
+            value = _measure(cmp_measure[c], value_at[c, j], value_since[c, j])
+            hits[first + j, c] = cmp_low[c] <= value <= cmp_high[c]
 
 
 # error_model="numpy": no per-division zero check in the hot loop (validated inputs keep energy
 # and GDP positive; a division by zero would give inf/NaN, which summary.json refuses to write)
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
 def simulate_into(first_draw, drivers, lower, upper, touched, scalars, scalar_lower, scalar_upper,
-                  rows, pattern_add, pattern_scale, coef_add, coef_scale,
+                  rows, pattern_add, pattern_scale, values, applies,
                   shock_key, shock_rows, shock_multiply, shock_sd, shock_rho,
                   event_start, event_kind, event_index, target_t,
                   cmp_row, cmp_measure, cmp_low, cmp_high,
@@ -132,8 +217,9 @@ def simulate_into(first_draw, drivers, lower, upper, touched, scalars, scalar_lo
                   rescales, full, keep_full):
     """Run the draws of a block (global indices ``first_draw`` + 0..n-1) and keep summaries.
 
-    Per draw: drivers = nominal + parameter moves (``coef_add[d] * pattern_add`` and
-    ``coef_scale[d] * pattern_scale`` on row ``rows[p]``; rows >= N_DRIVERS are the scalars)
+    Per draw: drivers = nominal + parameter moves (the coefficients of ``values[d, p]``
+    applied as ``applies[p]`` times ``pattern_add[p]`` and ``pattern_scale[p]``, on row
+    ``rows[p]``; rows >= N_DRIVERS are the scalars)
     + AR(1) shocks; the ``touched`` rows (the only ones a draw can move) are clamped to
     [``lower``, ``upper``]; then the model year by year. Events of
     year t (``event_start[t]`` to ``event_start[t + 1]``) record CO2 into ``co2_at`` or a
@@ -141,70 +227,50 @@ def simulate_into(first_draw, drivers, lower, upper, touched, scalars, scalar_lo
     after ``target_t``, each comparison met (``cmp_low <= value <= cmp_high``), clamped values,
     fuel-mix rescales, and with ``keep_full`` every output into ``full[d, output, year]``.
     """
-    n_draws = coef_add.shape[0]
+    n_draws = values.shape[0]
     n_years = drivers.shape[1]
     for tile in prange((n_draws + TILE - 1) // TILE):
-        scalar = np.empty(scalars.shape[0])
-        local = np.empty(N_DRIVERS)
-        paths = np.empty((N_DRIVERS, n_years))
-        now = np.empty(len(OUTPUT_NAMES))
-        value_at = np.zeros(cmp_row.shape[0])
-        value_since = np.zeros(cmp_row.shape[0])
-        shock_state = np.zeros(shock_rows.shape[0])
-        for d in range(tile * TILE, min((tile + 1) * TILE, n_draws)):
-            g = first_draw + d
-            _draw_paths(paths, d, drivers, rows, pattern_add, pattern_scale, coef_add,
-                        coef_scale)
-            n_clamped = _draw_scalars(scalar, scalars, d, rows, pattern_add, pattern_scale,
-                                      coef_add, coef_scale, scalar_lower, scalar_upper)
-            n_rescaled = 0
-            gdp = scalar[GDP0]
-            energy_intensity = scalar[EI0]
-            best = -np.inf
-            best_t = 0
-            total = 0.0
-            after = -np.inf
-            for t in range(n_years):
-                n_clamped += _drivers_of_year(
-                    local, paths, shock_state, g, t, lower, upper, touched, shock_key,
-                    shock_rows, shock_multiply, shock_sd, shock_rho)
-                if t > 0:
-                    gdp *= 1.0 + local[GDP_GROWTH]
-                    energy_intensity *= 1.0 - local[EI_DECLINE]
-                energy, generation, non_fossil = _energy_balance(
-                    gdp, energy_intensity, local[CAPACITY], local[HOURS], local[COAL_RATE],
-                    local[OTHER_NON_FOSSIL])
-                coal, oil, gas, non_fossil, rescaled = _fit_fuel_mix(
-                    local[COAL_SHARE], local[OIL_SHARE], non_fossil)
-                n_rescaled += rescaled
-                co2 = _co2(energy, coal, oil, gas, scalar[S_EF_COAL], scalar[S_EF_OIL],
-                           scalar[S_EF_GAS], local[PROCESS], local[CCUS], local[EXPORTS],
-                           scalar[S_EF_EXPORT])
-                _store(now, gdp, energy_intensity, energy, coal, oil, gas, non_fossil,
-                       local[CAPACITY], generation, co2)
-                if co2 > best:
-                    best = co2
-                    best_t = t
-                total += co2
-                if t > target_t and co2 > after:
-                    after = co2
-                for e in range(event_start[t], event_start[t + 1]):
-                    i = event_index[e]
-                    if event_kind[e] == RECORD_CO2:
-                        co2_at[d, i] = co2
-                    elif event_kind[e] == RECORD_VALUE:
-                        value_at[i] = now[cmp_row[i]]
-                    else:
-                        value_since[i] = now[cmp_row[i]]
-                if keep_full:
-                    for v in range(now.shape[0]):
-                        full[d, v, t] = now[v]
-            peak_t[d] = best_t
-            peak_co2[d] = best
-            cumulative_co2[d] = total
-            max_after_target[d] = after
-            clamps[d] = n_clamped
-            rescales[d] = n_rescaled
-            for c in range(cmp_row.shape[0]):
-                value = _measure(cmp_measure[c], value_at[c], value_since[c])
-                hits[d, c] = cmp_low[c] <= value <= cmp_high[c]
+        first = tile * TILE
+        lanes = min(TILE, n_draws - first)
+        coef_a = np.empty((values.shape[1], lanes))
+        coef_b = np.empty((values.shape[1], lanes))
+        for p in range(values.shape[1]):
+            for j in range(lanes):
+                coef_a[p, j], coef_b[p, j] = coefficients(values[first + j, p], applies[p])
+        scalar = np.empty((scalars.shape[0], lanes))
+        local = np.empty((N_DRIVERS, lanes))
+        now = np.empty((len(OUTPUT_NAMES), lanes))
+        co2, z = np.empty(lanes), np.empty(lanes)
+        retry = np.empty(lanes, dtype=np.int64)
+        shock_state = np.zeros((shock_rows.shape[0], lanes))
+        value_at = np.zeros((cmp_row.shape[0], lanes))
+        value_since = np.zeros((cmp_row.shape[0], lanes))
+        best, after = np.full(lanes, -np.inf), np.full(lanes, -np.inf)
+        total = np.zeros(lanes)
+        best_t = np.zeros(lanes, dtype=np.int64)
+        clamped = np.zeros(lanes, dtype=np.int64)
+        rescaled = np.zeros(lanes, dtype=np.int64)
+        _start_scalars(scalar, scalars, rows, pattern_add, pattern_scale, coef_a, coef_b,
+                       scalar_lower, scalar_upper, clamped)
+        gdp, intensity = scalar[GDP0].copy(), scalar[EI0].copy()
+        for t in range(n_years):
+            _year_drivers(local, t, drivers, rows, pattern_add, pattern_scale, coef_a, coef_b)
+            if t > 0:
+                _year_shocks(local, shock_state, z, retry, first_draw + first, t, n_years,
+                             shock_key, shock_rows, shock_multiply, shock_sd, shock_rho)
+            _clamp_touched(local, touched, lower, upper, clamped)
+            _year_co2(co2, t, local, scalar, gdp, intensity, rescaled)
+            _track_peak(co2, t, target_t, best, best_t, total, after)
+            if keep_full or _needs_outputs(t, event_start, event_kind):
+                _year_outputs(now, co2, local, scalar, gdp, intensity)
+            _record_events(co2, now, t, first, event_start, event_kind, event_index, cmp_row,
+                           co2_at, value_at, value_since)
+            if keep_full:
+                full[first:first + lanes, :, t] = now.T
+        peak_t[first:first + lanes] = best_t
+        peak_co2[first:first + lanes] = best
+        cumulative_co2[first:first + lanes] = total
+        max_after_target[first:first + lanes] = after
+        clamps[first:first + lanes] = clamped
+        rescales[first:first + lanes] = rescaled
+        _record_hits(hits, first, value_at, value_since, cmp_measure, cmp_low, cmp_high)

@@ -2,9 +2,19 @@
 only, so every draw's numbers are the same for any thread count and any chunking.
 
 The stream is SplitMix64 read at an arbitrary position (Steele, Lea & Flood 2014): state
-``key + n * golden`` through the SplitMix64 output mix; it passes BigCrush as a sequence. Normals
-come from uniforms by the inverse CDF, Wichura's algorithm AS241 (Appl. Stat. 37:477, 1988;
-relative error about 1e-16), the algorithm behind Python's ``statistics.NormalDist.inv_cdf``.
+``key + n * golden`` through the SplitMix64 output mix; it passes BigCrush as a sequence.
+
+- ``normal``: the per-year shocks, by Marsaglia & Tsang's ziggurat (J. Stat. Softw. 5(8), 2000)
+  with 256 layers. Layer, sign and the uniform come from separate bits of one 64-bit word, so
+  about 99 % of normals cost one word and two comparisons; the rare retries read the same
+  position in later "attempt" ranges of the stream (``ATTEMPT``), so normal n still depends on
+  (key, n) alone.
+- ``normal_quantile``: the inverse CDF, Wichura's algorithm AS241 (Appl. Stat. 37:477, 1988;
+  relative error about 1e-16), for quantile transforms of stratified uniforms.
+- ``permuted``: a keyed pseudorandom permutation of 0..count-1 at any index, for Latin
+  hypercube strata without storing a permutation (after Kensler, "Correlated Multi-Jittered
+  Sampling", Pixar Technical Memo 13-01, 2013: a bijection on the enclosing power of two,
+  cycle-walked into range).
 """
 
 from __future__ import annotations
@@ -12,7 +22,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange, uint64
+from numba import int64, njit, uint64
 
 GOLDEN = uint64(0x9E3779B97F4A7C15)
 MIX1 = uint64(0xBF58476D1CE4E5B9)
@@ -41,13 +51,23 @@ FAR_DEN = (2.04426310338993978564e-15, 1.4215117583164458887e-7, 1.8463183175100
 
 
 @njit(inline="always")
-def uniform(key, position):
-    """The uniform in (0, 1) at ``position`` of the stream ``key`` (both uint64)."""
-    z = key + position * GOLDEN
+def _mix(z):
+    """The SplitMix64 output function: a bijection of 64-bit words."""
     z = (z ^ (z >> uint64(30))) * MIX1
     z = (z ^ (z >> uint64(27))) * MIX2
-    z = z ^ (z >> uint64(31))
-    return (float(z >> uint64(11)) + 0.5) * TO_UNIT
+    return z ^ (z >> uint64(31))
+
+
+@njit(inline="always")
+def word(key, position):
+    """The 64-bit word at ``position`` of the stream ``key`` (both uint64)."""
+    return _mix(key + position * GOLDEN)
+
+
+@njit(inline="always")
+def uniform(key, position):
+    """The uniform in (0, 1) at ``position`` of the stream ``key`` (both uint64)."""
+    return (float(int64(word(key, position) >> uint64(11))) + 0.5) * TO_UNIT
 
 
 @njit(inline="always")
@@ -73,24 +93,128 @@ def normal_quantile(p):
     return -x if q < 0.0 else x
 
 
+# -- the ziggurat --------------------------------------------------------------------------------
+
+ZIGGURAT_R = 3.6541528853610088  # where the 256-layer ziggurat's tail starts (Marsaglia & Tsang)
+ATTEMPT = uint64(1 << 56)        # retry k of normal n reads position n + k * 2^56
+
+
+def _ziggurat_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Layer edges x[0..256] (x[0] the base layer's width including the tail, x[1] = R,
+    x[256] = 0) and f(x) = exp(-x^2 / 2) at each: 256 layers of equal area under f."""
+    def f(x):
+        return math.exp(-0.5 * x * x)
+    area = ZIGGURAT_R * f(ZIGGURAT_R) + math.sqrt(math.pi / 2) * math.erfc(ZIGGURAT_R / math.sqrt(2))
+    x = [area / f(ZIGGURAT_R), ZIGGURAT_R]
+    for _ in range(2, 256):
+        x.append(math.sqrt(-2.0 * math.log(f(x[-1]) + area / x[-1])))
+    x.append(0.0)
+    edges = np.array(x)
+    return edges, np.exp(-0.5 * edges * edges)
+
+
+ZIGGURAT_X, ZIGGURAT_F = _ziggurat_tables()
+
+
 @njit(inline="always")
+def _tail(key, position, attempt):
+    """A normal beyond R (Marsaglia 1964), from attempts ``attempt``, ``attempt + 1``, ..."""
+    while True:
+        a = -math.log(uniform(key, position + attempt * ATTEMPT)) / ZIGGURAT_R
+        b = -math.log(uniform(key, position + (attempt + uint64(1)) * ATTEMPT))
+        attempt += uint64(2)
+        if b + b > a * a:
+            return ZIGGURAT_R + a
+
+
+@njit(inline="always")
+def _layer_point(z):
+    """From one word: the layer (bits 0-7), the sign (bit 8: +1 or -1) and the point
+    x = u X[layer], u uniform in [0, 1) from bits 11-63."""
+    layer = z & uint64(0xFF)
+    sign = 1.0 - float(int64((z >> uint64(7)) & uint64(2)))
+    return layer, sign, float(int64(z >> uint64(11))) * TO_UNIT * ZIGGURAT_X[layer]
+
+
+@njit
 def normal(key, position):
-    return normal_quantile(uniform(key, position))
+    """The standard normal at ``position`` of the stream ``key``, by the ziggurat."""
+    attempt = uint64(0)
+    while True:
+        layer, sign, x = _layer_point(word(key, position + attempt * ATTEMPT))
+        attempt += uint64(1)
+        if x < ZIGGURAT_X[layer + uint64(1)]:  # inside the layer's rectangle: about 99 %
+            break
+        if layer == 0:
+            x = _tail(key, position, attempt)
+            break
+        low, high = ZIGGURAT_F[layer], ZIGGURAT_F[layer + uint64(1)]
+        y = low + uniform(key, position + attempt * ATTEMPT) * (high - low)
+        attempt += uint64(1)
+        if y < math.exp(-0.5 * x * x):
+            break
+    return sign * x
 
 
-@njit(parallel=True, cache=True)
-def uniforms_into(key, first, out):
-    """``out[i]`` = the uniform at position ``first + i``: the stream as an array."""
-    for i in prange(out.shape[0]):
-        out[i] = uniform(key, uint64(first + i))
+@njit(inline="always")
+def normals_into(out, retry, key, first, step):
+    """``out[j]`` = ``normal(key, first + j step)``: the first attempts for every j in one
+    branch-free loop, then the few that need more. ``retry`` is scratch of out's length."""
+    missed = 0
+    for j in range(out.shape[0]):
+        layer, sign, x = _layer_point(word(key, uint64(first + j * step)))
+        out[j] = sign * x
+        retry[j] = x >= ZIGGURAT_X[layer + uint64(1)]
+        missed += retry[j]
+    if missed:
+        for j in range(out.shape[0]):
+            if retry[j]:
+                out[j] = normal(key, uint64(first + j * step))
 
 
-def uniforms(key: int, first: int, count: int) -> np.ndarray:
-    out = np.empty(count)
-    uniforms_into(np.uint64(key), np.uint64(first), out)
-    return out
+# -- keyed permutations ----------------------------------------------------------------------------
+
+PERMUTE_MULTIPLIERS = (uint64(0xD6E8FEB86659FD93), uint64(0xA0761D6478BD642F),
+                       uint64(0xE7037ED1A0B428DB))
 
 
-def stream_key(seed: int, stream: int) -> int:
-    """The key of one named stream of a seed (parameters, shocks, ...), via SeedSequence."""
-    return int(np.random.SeedSequence(seed, spawn_key=(stream,)).generate_state(1, np.uint64)[0])
+@njit(inline="always")
+def _scramble(x, mask, shift, key):
+    """A bijection of 0..mask (mask = 2^b - 1) chosen by ``key``: xor with the key, then
+    rounds of multiply by an odd constant, fold the high bits down and add a rotation of the
+    key, each step invertible modulo 2^b."""
+    x = (x ^ key) & mask
+    for m in PERMUTE_MULTIPLIERS:
+        x = (x * m) & mask
+        x ^= x >> shift
+        key = (key >> uint64(21)) | (key << uint64(43))
+        x = (x + key) & mask
+    return x
+
+
+@njit(inline="always")
+def permutation_domain(count):
+    """(mask, shift) of the power of two enclosing 0..count-1, for ``permuted``."""
+    bits = 1
+    while (uint64(1) << uint64(bits)) < count:
+        bits += 1
+    return (uint64(1) << uint64(bits)) - uint64(1), uint64(max(1, (bits + 1) // 2))
+
+
+@njit(inline="always")
+def permuted(index, count, domain, key):
+    """Where ``index`` (0 <= index < count) goes in the permutation of 0..count-1 chosen by
+    ``key``: the bijection of the enclosing power of two (``domain``, from
+    ``permutation_domain(count)``), repeated until it lands in range."""
+    mask, shift = domain
+    x = _scramble(uint64(index), mask, shift, key)
+    while x >= count:
+        x = _scramble(x, mask, shift, key)
+    return x
+
+
+def stream_key(seed: int, stream: int, *sub: int) -> int:
+    """The key of one named stream of a seed (parameters, shocks, ...) or of one of its
+    sub-streams (``sub``: a dimension, ...), via SeedSequence."""
+    sequence = np.random.SeedSequence(seed, spawn_key=(stream, *sub))
+    return int(sequence.generate_state(1, np.uint64)[0])

@@ -95,7 +95,10 @@ def has_uncertainty(scenario: Scenario) -> bool:
     return bool(scenario["uncertainty.parameters"] or scenario["uncertainty.shocks"])
 
 
-BLOCK_DRAWS = 1 << 16  # draws per kernel call: bounds memory for shocks and trajectories
+# Draws per kernel call. Blocks need no memory of their own (values are sampled into the
+# output), so they only set how often the progress bar moves; few blocks mean few parallel
+# regions, and worker threads that sleep between regions cost milliseconds to wake.
+BLOCK_DRAWS = 1 << 20
 
 
 def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str = "summary",
@@ -131,7 +134,8 @@ def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str 
     bar = _progress_bar(stop - start, progress)
     for a in range(start, stop, BLOCK_DRAWS):
         b = min(a + BLOCK_DRAWS, stop)
-        run_block(inputs, sampler, sampler.block(a, b), out, a - start, b - start, a, keep)
+        values = sampler.block(a, b, out["values"][a - start:b - start])
+        run_block(inputs, sampler, values, out, a - start, b - start, a, keep)
         bar.update(b - a)
     bar.close()
     attrs = {"seed": seed, "draws": draws, "chunk_start": start, "chunk_stop": stop,
@@ -140,14 +144,15 @@ def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str 
     return to_dataset(scenario, inputs, out, start, names, attrs, keep == "full")
 
 
-def run_block(inputs, sampler, block, out: dict, a: int, b: int, first_draw: int,
+def run_block(inputs, sampler, values, out: dict, a: int, b: int, first_draw: int,
               keep: str) -> None:
-    out["values"][a:b] = block.values
+    """The kernel on draws ``first_draw`` + 0..b-a-1, with parameter ``values``: summaries
+    into rows a..b-1 of ``out``."""
     full = out["full"][a:b] if keep == "full" else out["full"]
     simulate_into(
         first_draw, inputs.drivers, inputs.lower, inputs.upper, sampler.touched, inputs.scalars,
         inputs.scalar_lower, inputs.scalar_upper, sampler.rows, sampler.pattern_add,
-        sampler.pattern_scale, block.coef_add, block.coef_scale, sampler.shock_key,
+        sampler.pattern_scale, values, sampler.applies, sampler.shock_key,
         sampler.shock_rows, sampler.shock_multiply, sampler.shock_sd, sampler.shock_rho,
         *inputs.year_events, TARGET_PEAK_YEAR - int(inputs.years[0]),
         *inputs.comparison_arrays,

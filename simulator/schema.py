@@ -170,7 +170,8 @@ FIELDS: tuple[Field, ...] = (
           "extrapolated to the base year. State why in a comment.", default=0.15,
           bounds=(0.0, 1.0), share=True),
     Field("uncertainty.sampling", "choice", "", "How draws are sampled: 'random', "
-          "'latin_hypercube' or 'sobol' (scipy.stats.qmc; per-year shocks are always random).",
+          "'latin_hypercube' or 'sobol' (Latin hypercube strata from keyed permutations of "
+          "the draws; Sobol points from scipy.stats.qmc; per-year shocks are always random).",
           default="latin_hypercube", choices=SAMPLINGS),
     Field("uncertainty.parameters", "distributions", "", "Uncertain parameters: a list of "
           "{parameter, apply, distribution, ...} entries (see the table below).", default=()),
