@@ -104,7 +104,8 @@ def _ziggurat_tables() -> tuple[np.ndarray, np.ndarray]:
     x[256] = 0) and f(x) = exp(-x^2 / 2) at each: 256 layers of equal area under f."""
     def f(x):
         return math.exp(-0.5 * x * x)
-    area = ZIGGURAT_R * f(ZIGGURAT_R) + math.sqrt(math.pi / 2) * math.erfc(ZIGGURAT_R / math.sqrt(2))
+    tail = math.sqrt(math.pi / 2) * math.erfc(ZIGGURAT_R / math.sqrt(2))
+    area = ZIGGURAT_R * f(ZIGGURAT_R) + tail
     x = [area / f(ZIGGURAT_R), ZIGGURAT_R]
     for _ in range(2, 256):
         x.append(math.sqrt(-2.0 * math.log(f(x[-1]) + area / x[-1])))
