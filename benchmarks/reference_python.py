@@ -30,14 +30,14 @@ def stream_uniform(key: int, position: int) -> float:
 
 def ziggurat_normal(key: int, position: int) -> float:
     """Normal number ``position`` of stream ``key``: layer from bits 0-7, sign from bit 8,
-    x = u X[layer] from bits 11-63; inside the layer's rectangle it is the answer, else the
+    x = u X[layer] from bits 12-63; inside the layer's rectangle it is the answer, else the
     wedge test or (layer 0) Marsaglia's tail, reading later attempts of the same position."""
     attempt = 0
     while True:
         z = stream_word(key, position + attempt * ATTEMPT)
         attempt += 1
         layer, sign = z & 0xFF, -1.0 if (z >> 8) & 1 else 1.0
-        x = (z >> 11) * 2.0 ** -53 * ZIGGURAT_X[layer]
+        x = (z >> 12) * 2.0 ** -52 * ZIGGURAT_X[layer]
         if x < ZIGGURAT_X[layer + 1]:
             return sign * x
         if layer == 0:

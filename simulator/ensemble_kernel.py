@@ -23,7 +23,7 @@ from .kernel import (
     GDP_GROWTH, HOURS, N_DRIVERS, OIL_SHARE, OTHER_NON_FOSSIL, OUTPUT_NAMES, PROCESS, S_EF_COAL,
     S_EF_EXPORT, S_EF_GAS, S_EF_OIL, _co2, _energy_balance, _store,
 )
-from .rng import normals_into
+from .rng import flag_scratch, normals_into
 from .sampling_kernel import coefficients
 
 TILE = 256
@@ -94,21 +94,26 @@ def _year_drivers(local, t, drivers, rows, pattern_add, pattern_scale, coef_a, c
 
 
 @njit(inline="always", fastmath=FASTMATH)
-def _year_shocks(local, state, z, retry, first_draw, t, n_years, shock_key, shock_rows,
-                 shock_multiply, shock_sd, shock_rho):
-    """Advance each lane's AR(1) shocks to year t >= 1 (stationary from year 1) and apply
-    them. Shock s of draw g in year t is normal number (g S + s) T + t of the shock stream."""
+def _year_shocks(local, state, z, words, outside, first_draw, t, n_years, shock_key,
+                 shock_rows, shock_multiply, shock_sd, shock_rho):
+    """Advance each lane's AR(1) shocks to year t >= 1 (stationary from year 1: ``state``
+    starts at zero and rho is 0 in year 1) and apply them. Shock s of draw g in year t is
+    normal number (g S + s) T + t of the shock stream."""
     n_shocks = shock_rows.shape[0]
     for s in range(n_shocks):
-        normals_into(z, retry, shock_key, (first_draw * n_shocks + s) * n_years + t,
+        normals_into(z, words, outside, shock_key, (first_draw * n_shocks + s) * n_years + t,
                      n_shocks * n_years)
         rho = 0.0 if t == 1 else shock_rho[s]
-        innovation = shock_sd[s] * (1.0 if t == 1 else math.sqrt(1.0 - rho * rho))
-        row, multiply = shock_rows[s], shock_multiply[s]
+        innovation = shock_sd[s] * math.sqrt(1.0 - rho * rho)
         for j in range(z.shape[0]):
-            state[s, j] = innovation * z[j] if t == 1 else rho * state[s, j] + innovation * z[j]
-            local[row, j] = local[row, j] * (1.0 + state[s, j]) if multiply \
-                else local[row, j] + state[s, j]
+            state[s, j] = rho * state[s, j] + innovation * z[j]
+        row = shock_rows[s]
+        if shock_multiply[s]:
+            for j in range(z.shape[0]):
+                local[row, j] *= 1.0 + state[s, j]
+        else:
+            for j in range(z.shape[0]):
+                local[row, j] += state[s, j]
 
 
 @njit(inline="always")
@@ -188,13 +193,12 @@ def _record_events(co2, now, t, first, event_start, event_kind, event_index, cmp
     """Year t's events: CO2 into ``co2_at``, a comparison's value or its 'since' value."""
     for e in range(event_start[t], event_start[t + 1]):
         i = event_index[e]
-        for j in range(now.shape[1]):
-            if event_kind[e] == RECORD_CO2:
-                co2_at[first + j, i] = co2[j]
-            elif event_kind[e] == RECORD_VALUE:
-                value_at[i, j] = now[cmp_row[i], j]
-            else:
-                value_since[i, j] = now[cmp_row[i], j]
+        if event_kind[e] == RECORD_CO2:
+            co2_at[first:first + co2.shape[0], i] = co2
+        elif event_kind[e] == RECORD_VALUE:
+            value_at[i] = now[cmp_row[i]]
+        else:
+            value_since[i] = now[cmp_row[i]]
 
 
 @njit(inline="always")
@@ -241,7 +245,7 @@ def simulate_into(first_draw, drivers, lower, upper, touched, scalars, scalar_lo
         local = np.empty((N_DRIVERS, lanes))
         now = np.empty((len(OUTPUT_NAMES), lanes))
         co2, z = np.empty(lanes), np.empty(lanes)
-        retry = np.empty(lanes, dtype=np.int64)
+        words, outside = np.empty(lanes, dtype=np.uint64), flag_scratch(lanes)
         shock_state = np.zeros((shock_rows.shape[0], lanes))
         value_at = np.zeros((cmp_row.shape[0], lanes))
         value_since = np.zeros((cmp_row.shape[0], lanes))
@@ -256,8 +260,8 @@ def simulate_into(first_draw, drivers, lower, upper, touched, scalars, scalar_lo
         for t in range(n_years):
             _year_drivers(local, t, drivers, rows, pattern_add, pattern_scale, coef_a, coef_b)
             if t > 0:
-                _year_shocks(local, shock_state, z, retry, first_draw + first, t, n_years,
-                             shock_key, shock_rows, shock_multiply, shock_sd, shock_rho)
+                _year_shocks(local, shock_state, z, words, outside, first_draw + first, t,
+                             n_years, shock_key, shock_rows, shock_multiply, shock_sd, shock_rho)
             _clamp_touched(local, touched, lower, upper, clamped)
             _year_co2(co2, t, local, scalar, gdp, intensity, rescaled)
             _track_peak(co2, t, target_t, best, best_t, total, after)

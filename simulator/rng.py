@@ -6,7 +6,7 @@ The stream is SplitMix64 read at an arbitrary position (Steele, Lea & Flood 2014
 
 - ``normal``: the per-year shocks, by Marsaglia & Tsang's ziggurat (J. Stat. Softw. 5(8), 2000)
   with 256 layers. Layer, sign and the uniform come from separate bits of one 64-bit word, so
-  about 99 % of normals cost one word and two comparisons; the rare retries read the same
+  about 98.5 % of normals cost one word and one comparison; the rare retries read the same
   position in later "attempt" ranges of the stream (``ATTEMPT``), so normal n still depends on
   (key, n) alone.
 - ``normal_quantile``: the inverse CDF, Wichura's algorithm AS241 (Appl. Stat. 37:477, 1988;
@@ -128,24 +128,29 @@ def _tail(key, position, attempt):
             return ZIGGURAT_R + a
 
 
+ONE_BITS = uint64(0x3FF0000000000000)  # 1.0; its exponent over 52 random mantissa bits is [1, 2)
+
+
 @njit(inline="always")
-def _layer_point(z):
-    """From one word: the layer (bits 0-7), the sign (bit 8: +1 or -1) and the point
-    x = u X[layer], u uniform in [0, 1) from bits 11-63."""
+def _unit(z):
+    """u in [0, 1) from bits 12-63 of a word: those bits as the mantissa of [1, 2), minus 1
+    (integer and bit operations only, so loops of it vectorise without AVX-512)."""
+    return np.uint64((z >> uint64(12)) | ONE_BITS).view(np.float64) - 1.0
+
+
+@njit(inline="always")
+def _sign(z):
+    """+1 or -1 from bit 8 of a word."""
+    return 1.0 - float(int64((z >> uint64(7)) & uint64(2)))
+
+
+@njit(inline="always")
+def _rest(key, position, z, x):
+    """A first attempt's word z and point x = u X[layer] outside the layer's rectangle: the
+    ziggurat carried on from there (wedge test, tail, or a new attempt), sign included."""
+    attempt = uint64(1)
     layer = z & uint64(0xFF)
-    sign = 1.0 - float(int64((z >> uint64(7)) & uint64(2)))
-    return layer, sign, float(int64(z >> uint64(11))) * TO_UNIT * ZIGGURAT_X[layer]
-
-
-@njit
-def normal(key, position):
-    """The standard normal at ``position`` of the stream ``key``, by the ziggurat."""
-    attempt = uint64(0)
     while True:
-        layer, sign, x = _layer_point(word(key, position + attempt * ATTEMPT))
-        attempt += uint64(1)
-        if x < ZIGGURAT_X[layer + uint64(1)]:  # inside the layer's rectangle: about 99 %
-            break
         if layer == 0:
             x = _tail(key, position, attempt)
             break
@@ -154,23 +159,57 @@ def normal(key, position):
         attempt += uint64(1)
         if y < math.exp(-0.5 * x * x):
             break
-    return sign * x
+        z = word(key, position + attempt * ATTEMPT)
+        layer, x = z & uint64(0xFF), _unit(z) * ZIGGURAT_X[z & uint64(0xFF)]
+        attempt += uint64(1)
+        if x < ZIGGURAT_X[layer + uint64(1)]:
+            break
+    return _sign(z) * x
+
+
+@njit
+def normal(key, position):
+    """The standard normal at ``position`` of the stream ``key``, by the ziggurat: layer
+    (bits 0-7), sign (bit 8) and u (bits 12-63) from one word; x = u X[layer] inside the
+    layer's rectangle (about 98.5 %) is the answer."""
+    z = word(key, position)
+    x = _unit(z) * ZIGGURAT_X[z & uint64(0xFF)]
+    if x < ZIGGURAT_X[(z & uint64(0xFF)) + uint64(1)]:
+        return _sign(z) * x
+    return _rest(key, position, z, x)
 
 
 @njit(inline="always")
-def normals_into(out, retry, key, first, step):
-    """``out[j]`` = ``normal(key, first + j step)``: the first attempts for every j in one
-    branch-free loop, then the few that need more. ``retry`` is scratch of out's length."""
-    missed = 0
+def normals_into(out, words, outside, key, first, step):
+    """``out[j]`` = ``normal(key, first + j step)``. The first attempts run as short
+    branch-free loops (words; u; x = u X[layer] and whether it left the rectangle; sign),
+    which the compiler vectorises; then the few outside (about 1.5 %) are carried on, found
+    eight flags at a time. Scratch of out's length: ``words`` (uint64) and ``outside``
+    (uint8, its length rounded up to a multiple of 8, the padding zero)."""
+    position, stride = key + uint64(first) * GOLDEN, uint64(step) * GOLDEN
     for j in range(out.shape[0]):
-        layer, sign, x = _layer_point(word(key, uint64(first + j * step)))
-        out[j] = sign * x
-        retry[j] = x >= ZIGGURAT_X[layer + uint64(1)]
-        missed += retry[j]
-    if missed:
-        for j in range(out.shape[0]):
-            if retry[j]:
-                out[j] = normal(key, uint64(first + j * step))
+        words[j] = _mix(position + uint64(j) * stride)
+    bits = out.view(np.uint64)
+    for j in range(out.shape[0]):
+        bits[j] = (words[j] >> uint64(12)) | ONE_BITS
+    for j in range(out.shape[0]):
+        layer = words[j] & uint64(0xFF)
+        out[j] = (out[j] - 1.0) * ZIGGURAT_X[layer]
+        outside[j] = out[j] >= ZIGGURAT_X[layer + uint64(1)]
+    for j in range(out.shape[0]):
+        bits[j] ^= (words[j] & uint64(0x100)) << uint64(55)
+    eights = outside.view(np.uint64)
+    for e in range(eights.shape[0]):
+        if eights[e]:
+            for j in range(8 * e, min(8 * e + 8, out.shape[0])):
+                if outside[j]:
+                    out[j] = _rest(key, uint64(first + j * step), words[j], abs(out[j]))
+
+
+@njit(inline="always")
+def flag_scratch(count):
+    """Zeroed ``outside`` scratch for ``normals_into`` of ``count`` normals."""
+    return np.zeros((count + 7) // 8 * 8, dtype=np.uint8)
 
 
 # -- keyed permutations ----------------------------------------------------------------------------
