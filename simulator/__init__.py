@@ -8,6 +8,11 @@ The Python API::
     projection = simulator.project(scenario)      # xarray.Dataset over year
     ensemble = simulator.simulate(scenario, draws=100_000, seed=2030)   # over draw
     simulator.peak_summary(ensemble)               # P(peak by 2030) with its interval
+
+For modellers: ``simulator.sweep`` (a parameter grid on common random numbers),
+``simulator.sensitivity`` (Sobol or Morris indices), ``simulator.discover`` (PRIM boxes of
+the draws that do not peak by 2030) and ``simulator.required_value`` (the value of one
+parameter that makes a 2030 peak as likely as asked). Each takes ``scheduler=`` to run on Dask.
 """
 
 __version__ = "0.1.0"
@@ -16,8 +21,13 @@ from .errors import InputError, OutputError, ScenarioError  # noqa: E402
 from .peak import peak_summary, peak_year, target_probabilities  # noqa: E402
 from .run import project, simulate  # noqa: E402
 from .scenario import Scenario, load_scenario  # noqa: E402
+from .sweeps import sweep  # noqa: E402
+from .global_sensitivity import sensitivity  # noqa: E402
+from .discovery import discover  # noqa: E402
+from .effort import required_value  # noqa: E402
 
 __all__ = [
     "InputError", "OutputError", "Scenario", "ScenarioError", "__version__", "load_scenario",
-    "peak_summary", "peak_year", "project", "simulate", "target_probabilities",
+    "peak_summary", "peak_year", "project", "required_value", "sensitivity", "simulate",
+    "sweep", "discover", "target_probabilities",
 ]

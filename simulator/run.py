@@ -13,7 +13,8 @@ from .errors import ScenarioError
 from .peak import TARGET_PEAK_YEAR
 from .sampling import Sampler
 from .scenario import Scenario
-from .schema import OUTPUT_VARIABLES, YEAR_DIM
+from .schema import DRAW_DIM, OUTPUT_VARIABLES, YEAR_DIM
+from .tasks import run_tasks
 
 # Shares are sums of a few products of order-one numbers; anything more negative than
 # rounding is a real over-full fuel mix.
@@ -102,7 +103,8 @@ BLOCK_DRAWS = 1 << 20
 
 
 def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str = "summary",
-             chunk: tuple[int, int] | None = None, progress: bool = False) -> xr.Dataset:
+             chunk: tuple[int, int] | None = None, progress: bool = False,
+             scheduler: str | None = None, chunk_draws: int | None = None) -> xr.Dataset:
     """Monte Carlo run of a scenario's ``uncertainty`` section.
 
     Parameters
@@ -120,6 +122,13 @@ def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str 
         gives the full run exactly.
     progress : bool
         Show a progress bar (after 2 s) on standard error.
+    scheduler : str, optional
+        Run the draws as Dask tasks of ``chunk_draws`` draws each: a ``dask.distributed``
+        scheduler address (``tcp://host:8786``) or ``"processes"`` for a local cluster (see
+        ``simulator.tasks.run_tasks``). The result is identical to a run here.
+    chunk_draws : int, optional
+        Draws per task with a ``scheduler`` (default: ``CHUNK_DRAWS``, or more so that a run
+        makes at most ``MAX_CHUNKS`` tasks).
 
     Returns
     -------
@@ -128,6 +137,9 @@ def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str 
         turns it into probabilities.
     """
     start, stop = _check_run(draws, seed, keep, chunk)
+    if scheduler is not None:
+        return _simulate_as_tasks(scenario, draws, seed, keep, (start, stop), progress,
+                                  scheduler, draw_chunks(start, stop, chunk_draws))
     inputs = ensemble_inputs(scenario)
     sampler = Sampler(scenario, seed, draws)
     out = allocate(stop - start, inputs, len(sampler.entries), keep == "full")
@@ -142,6 +154,38 @@ def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str 
              "sampling": scenario["uncertainty.sampling"], "keep": keep}
     names = [e.parameter for e in sampler.entries]
     return to_dataset(scenario, inputs, out, start, names, attrs, keep == "full")
+
+
+# Draws per Dask task: enough that a task's fixed costs (shipping the scenario, building the
+# kernel tables, returning its Dataset) stay small beside its compute; a huge run gets bigger
+# tasks rather than more than MAX_CHUNKS of them.
+CHUNK_DRAWS = 50_000
+MAX_CHUNKS = 256
+
+
+def draw_chunks(start: int, stop: int, chunk_draws: int | None = None) -> list[tuple[int, int]]:
+    """Draws start..stop-1 cut into consecutive ``(start, stop)`` pieces of ``chunk_draws``
+    (the last may be shorter)."""
+    if chunk_draws is None:
+        chunk_draws = max(CHUNK_DRAWS, -(-(stop - start) // MAX_CHUNKS))
+    elif isinstance(chunk_draws, bool) or not isinstance(chunk_draws, (int, np.integer)) \
+            or chunk_draws < 1:
+        raise ValueError(f"chunk_draws must be a positive whole number, got {chunk_draws!r}")
+    return [(a, min(a + int(chunk_draws), stop)) for a in range(start, stop, int(chunk_draws))]
+
+
+def _simulate_as_tasks(scenario: Scenario, draws: int, seed: int, keep: str,
+                       whole: tuple[int, int], progress: bool, scheduler: str,
+                       chunks: list[tuple[int, int]]) -> xr.Dataset:
+    """``simulate`` on each chunk as a task, joined into the run of the ``whole`` range."""
+    tasks = [(scenario, draws, seed, keep, chunk) for chunk in chunks]
+    with _progress_bar(whole[1] - whole[0], progress) as bar:
+        parts = run_tasks(simulate, tasks, scheduler,
+                          on_done=lambda i: bar.update(chunks[i][1] - chunks[i][0]))
+    ensemble = xr.concat(parts, dim=DRAW_DIM, data_vars="minimal", coords="minimal",
+                         compat="override", join="exact", combine_attrs="override")
+    ensemble.attrs.update(chunk_start=whole[0], chunk_stop=whole[1])
+    return ensemble
 
 
 def run_block(inputs, sampler, values, out: dict, a: int, b: int, first_draw: int,

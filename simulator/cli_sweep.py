@@ -1,0 +1,119 @@
+"""``simulate sweep``: the peak test over a grid of parameter values (``simulator.sweeps``)."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+
+import numpy as np
+import xarray as xr
+
+from .cli import add_ensemble_options, output_folder, run_command
+from .errors import InputError
+from .io import netcdf_writer, write_results
+from .report import WAN_T_PER_MT, text_table
+from .scenario import load_scenario
+from .sweeps import SWEEP_DRAWS, TARGET_DIM, csv_writer, sweep
+
+PROG = "simulate sweep"
+SET_FORMS = ("PATH=START:STOP:N (N >= 2 evenly spaced values from START to STOP, e.g. "
+             "paths.energy_intensity_decline.values.2026=0.01:0.04:4) or PATH=V1,V2,... (a list "
+             "of numbers, e.g. base.coal_share=0.78,0.80)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Run the peak test at every point of a grid of parameter values. "
+        "Every point uses the same draws (common random numbers), so differences between points "
+        "are effects, not noise. Writes sweep.nc and sweep.csv.")
+    add_ensemble_options(parser, draws=SWEEP_DRAWS)
+    parser.add_argument("--set", dest="settings", action="append", required=True,
+                        metavar="PATH=VALUES", help="a parameter and its values: " + SET_FORMS
+                        + "; repeat --set for a grid over several parameters")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    return run_command(PROG, lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> str:
+    grid = parse_settings(args.settings)
+    scenario = load_scenario(args.scenario)
+    result = sweep(scenario, grid, draws=args.draws, seed=args.seed, scheduler=args.scheduler,
+                   progress=sys.stderr.isatty())
+    written = write_results(output_folder(args, scenario),
+                            {"sweep.nc": netcdf_writer(result), "sweep.csv": csv_writer(result)})
+    return format_sweep(result, written)
+
+
+def parse_settings(settings: list[str]) -> dict[str, list[float]]:
+    """``--set`` arguments -> {parameter path: values}; ``InputError`` naming the argument."""
+    grid = {}
+    for text in settings:
+        path, values = parse_setting(text)
+        if path in grid:
+            raise InputError("--set", None, f"{path} is given twice", value=text,
+                             allowed="each parameter once, with all its values")
+        grid[path] = values
+    return grid
+
+
+def parse_setting(text: str) -> tuple[str, list[float]]:
+    path, sep, spec = (part.strip() for part in text.partition("="))
+    if not sep or not path or not spec:
+        raise InputError("--set", None, "expected PATH=VALUES", value=text, allowed=SET_FORMS)
+    try:
+        if ":" not in spec:
+            return path, [float(v) for v in spec.split(",")]
+        start, stop, count = spec.split(":")
+        n = int(count)
+        if n < 2:
+            raise ValueError
+        return path, [float(f"{v:.12g}") for v in np.linspace(float(start), float(stop), n)]
+    except ValueError:
+        raise InputError("--set", None, f"cannot read the values {spec!r} of {path}",
+                         value=text, allowed=SET_FORMS) from None
+
+
+def format_sweep(result: xr.Dataset, written: list) -> str:
+    """The printed report: what was run, the plan values, one table row per grid point."""
+    attrs = result.attrs
+    dims = [d for d in result.dims if d != TARGET_DIM]
+    points = int(np.prod([result.sizes[d] for d in dims]))
+    plan = [f"{d} = {result[d].attrs['plan_value']:.6g} {result[d].attrs['units']}"
+            for d in dims]
+    return "\n".join([
+        f"Sweep of {attrs['scenario']} ({attrs['region']}): {points} points, "
+        f"{attrs['draws']:,} draws each ({attrs['sampling']}, seed {attrs['seed']}).",
+        "Every point uses the same draws (common random numbers): differences between rows "
+        "are effects of the swept values, not Monte Carlo noise.",
+        "Plan values: " + "; ".join(plan),
+        "",
+        *text_table(_rows(result, dims)),
+        "",
+        "P(met) of each plan target at each point: target_probability in sweep.nc and the "
+        "P(met) columns of sweep.csv.",
+        "Written:",
+        *(f"  {path}" for path in written),
+    ])
+
+
+def _rows(result: xr.Dataset, dims: list[str]) -> list[list[str]]:
+    year = result.attrs["peak_by_year"]
+    header = [*dims, f"P(peak by {year})", "95 % interval", "median peak year",
+              f"median {year} CO2"]
+    units = [*(result[d].attrs["units"] for d in dims), "%", "%", "", "Mt"]
+    flat = {name: result[name].values.ravel() for name in (
+        "peak_probability", "peak_probability_lower", "peak_probability_upper",
+        "median_peak_year", f"median_co2_{year}")}
+    rows = []
+    for i, values in enumerate(itertools.product(*(result[d].values for d in dims))):
+        rows.append([*(f"{v:.6g}" for v in values), f"{100 * flat['peak_probability'][i]:.1f}",
+                     f"{100 * flat['peak_probability_lower'][i]:.1f}-"
+                     f"{100 * flat['peak_probability_upper'][i]:.1f}",
+                     str(flat["median_peak_year"][i]),
+                     f"{flat[f'median_co2_{year}'][i] / WAN_T_PER_MT:.2f}"])
+    return [header, units, *rows]
