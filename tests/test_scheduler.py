@@ -220,3 +220,17 @@ def test_missing_distributed_names_the_install_line(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
     with pytest.raises(simulator.InputError, match=r'pip install "\.\[dask\]"'):
         run_tasks(late_square, [(1, 0.0)], "processes")
+
+
+def test_sweep_and_sensitivity_on_the_cluster_equal_their_local_runs(cluster, scenarios):
+    """The modeller's commands hand their pieces to the same run_tasks path."""
+    scenario = scenarios["latin_hypercube"]
+    grid = {"paths.energy_intensity_decline.values.2026": [0.02, 0.04]}
+    local = simulator.sweep(scenario, grid, draws=2_000, seed=5)
+    remote = simulator.sweep(scenario, grid, draws=2_000, seed=5,
+                             scheduler=cluster.scheduler_address)
+    xr.testing.assert_identical(remote, local)
+    local = simulator.sensitivity(scenario, method="morris", n=16, seed=5)
+    remote = simulator.sensitivity(scenario, method="morris", n=16, seed=5,
+                                   scheduler=cluster.scheduler_address)
+    xr.testing.assert_identical(remote, local)
