@@ -77,16 +77,18 @@ def main(argv: list[str] | None = None) -> int:
     return run_main(argv)
 
 
-def add_ensemble_options(parser: argparse.ArgumentParser, draws: int = DEFAULT_DRAWS) -> None:
-    """The options every ensemble command shares: scenario, --draws, --seed, --out,
-    --scheduler."""
+def add_ensemble_options(parser: argparse.ArgumentParser,
+                         draws: int | None = DEFAULT_DRAWS) -> None:
+    """The options every ensemble command shares: scenario, --draws (unless ``draws`` is
+    None, for commands that size their runs otherwise), --seed, --out, --scheduler."""
     parser.add_argument("scenario", type=Path, help="scenario YAML file, e.g. "
                         "scenarios/taiyuan_base.yaml")
-    parser.add_argument("--draws", type=_whole(1), default=draws, metavar="N",
-                        help=f"Monte Carlo draws (default {draws:,})")
+    if draws is not None:
+        parser.add_argument("--draws", type=_whole(1), default=draws, metavar="N",
+                            help=f"Monte Carlo draws (default {draws:,})")
     parser.add_argument("--seed", type=_whole(0), default=DEFAULT_SEED, metavar="S",
-                        help=f"random seed; with --draws it fixes every result (default "
-                        f"{DEFAULT_SEED})")
+                        help=f"random seed; with the run's size it fixes every result "
+                        f"(default {DEFAULT_SEED})")
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="output folder (default: results/<scenario name>/)")
     parser.add_argument("--scheduler", metavar="ADDRESS",

@@ -8,10 +8,10 @@ import sys
 
 from .cli import add_ensemble_options, output_folder, run_command
 from .discovery import (
-    DEFAULT_DRAWS, DISCOVERY_FILE, SETTINGS, TRAJECTORY_FILE, check_setting, csv_writer,
+    DEFAULT_DRAWS, DISCOVERY_FILE, SETTINGS, TRAJECTORY_FILE, check_setting,
     discover, discovery_json, format_discovery,
 )
-from .io import json_writer, write_results
+from .io import csv_writer, json_writer, write_results
 from .scenario import load_scenario
 
 PROG = "simulate discover"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import xarray as xr
 
-from .cli import DEFAULT_SEED, output_folder, run_command
-from .io import netcdf_writer, write_results
+from .cli import add_ensemble_options, output_folder, run_command
+from .io import TEN_DIGITS, csv_writer, netcdf_writer, write_results
 from .report import WAN_T_PER_MT, text_table
 from .scenario import load_scenario
-from .global_sensitivity import DEFAULT_N, METHODS, OUTPUTS, csv_writer, sensitivity
+from .global_sensitivity import (
+    DEFAULT_N, METHODS, OUTPUTS, sensitivity, sensitivity_table,
+)
 
 PROG = "simulate sensitivity"
 # how the table shows each output unit: (scale, unit shown)
@@ -25,8 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         "cumulative CO2 to a scenario's uncertain parameters (and its per-year shocks, as one "
         "factor): Sobol first- and total-order indices, or Morris elementary effects, with "
         "95 % bootstrap intervals. Writes sensitivity.nc and sensitivity.csv.")
-    parser.add_argument("scenario", type=Path, help="scenario YAML file, e.g. "
-                        "scenarios/taiyuan_base.yaml")
+    add_ensemble_options(parser, draws=None)
     parser.add_argument("--method", choices=METHODS, default="sobol",
                         help="sobol (variance shares, default) or morris (screening)")
     parser.add_argument("--output", nargs="+", choices=list(OUTPUTS), default=list(OUTPUTS),
@@ -36,14 +36,6 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"Sobol: base rows, a power of two (default {DEFAULT_N['sobol']:,}; "
                         f"N (k + 2) model runs for k factors); Morris: trajectories (default "
                         f"{DEFAULT_N['morris']}; N (k + 1) runs)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
-                        help=f"random seed; fixes the design, shocks and bootstrap (default "
-                        f"{DEFAULT_SEED})")
-    parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="output folder (default: results/<scenario name>/)")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="run the model evaluations as Dask tasks: a dask.distributed "
-                        "scheduler address (tcp://host:8786), or 'processes'")
     return parser
 
 
@@ -66,7 +58,8 @@ def _run(args: argparse.Namespace, n: int) -> str:
                          seed=args.seed, scheduler=args.scheduler,
                          progress=sys.stderr.isatty())
     written = write_results(output_folder(args, scenario), {
-        "sensitivity.nc": netcdf_writer(result), "sensitivity.csv": csv_writer(result)})
+        "sensitivity.nc": netcdf_writer(result),
+        "sensitivity.csv": csv_writer(sensitivity_table(result), TEN_DIGITS)})
     return format_sensitivity(result, written)
 
 

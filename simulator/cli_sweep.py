@@ -11,10 +11,10 @@ import xarray as xr
 
 from .cli import add_ensemble_options, output_folder, run_command
 from .errors import InputError
-from .io import netcdf_writer, write_results
+from .io import TEN_DIGITS, csv_writer, netcdf_writer, write_results
 from .report import WAN_T_PER_MT, text_table
 from .scenario import load_scenario
-from .sweeps import SWEEP_DRAWS, TARGET_DIM, csv_writer, sweep
+from .sweeps import SWEEP_DRAWS, TARGET_DIM, sweep, sweep_table
 
 PROG = "simulate sweep"
 SET_FORMS = ("PATH=START:STOP:N (N >= 2 evenly spaced values from START to STOP, e.g. "
@@ -45,7 +45,8 @@ def _run(args: argparse.Namespace) -> str:
     result = sweep(scenario, grid, draws=args.draws, seed=args.seed, scheduler=args.scheduler,
                    progress=sys.stderr.isatty())
     written = write_results(output_folder(args, scenario),
-                            {"sweep.nc": netcdf_writer(result), "sweep.csv": csv_writer(result)})
+                            {"sweep.nc": netcdf_writer(result),
+                             "sweep.csv": csv_writer(sweep_table(result), TEN_DIGITS)})
     return format_sweep(result, written)
 
 

@@ -724,9 +724,3 @@ def _shock_lines(result: Discovery) -> list[str]:
             f"without them (same parameter draws), {s.answer_changed_by_shocks:.1%} of draws "
             f"change their peak-by-{TARGET_PEAK_YEAR} answer:",
             *("  " + line for line in text_table(rows, left=1)), ""]
-
-
-def csv_writer(frame: pd.DataFrame):
-    """A writer for ``simulator.io.write_results``: the table as CSV (UTF-8, no index)."""
-    text = frame.to_csv(index=False)
-    return lambda path: path.write_text(text, encoding="utf-8")

@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass
 from .errors import InputError
 from .scenario import Scenario
 from .schema import Field
-from .sweeps import check_horizon, progress_bar, run_points, settable_field
+from .sweeps import check_horizon, run_points, settable_field
+from .tasks import progress_bar
 
 REQUIRE_DRAWS = 20_000
 # default search range: from zero to three times the plan's value, within the field's bounds
@@ -111,7 +112,7 @@ def required_value(scenario: Scenario, path: str, probability: float,
     per_round = VALUES_PER_ROUND[scheduler is not None]
     rounds = math.ceil(math.log(1 / RELATIVE_TOLERANCE) / math.log(per_round + 1))
     evaluated: list[Evaluation] = []
-    with progress_bar(3 + rounds * per_round, "Required value", progress) as bar:
+    with progress_bar(3 + rounds * per_round, "Required value", "points", progress) as bar:
         def evaluate(values: list[float]) -> list[Evaluation]:
             points = [scenario.with_parameters({path: v}) for v in values]
             results = run_points(points, draws, seed, scheduler, bar)

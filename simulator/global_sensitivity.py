@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -41,7 +40,7 @@ from .peak import TARGET_PEAK_YEAR
 from .run import run_block
 from .sampling import Sampler, truncated_normal_quantile
 from .scenario import Scenario
-from .tasks import run_tasks
+from .tasks import progress_bar, run_tasks
 
 METHODS = ("sobol", "morris")
 # per-draw outputs the kernel computes: name -> (units, long_name)
@@ -284,15 +283,10 @@ def design_seeds(seed: int) -> list[np.random.SeedSequence]:
 
 def evaluate(function: Callable, blocks: Sequence[np.ndarray], scheduler: str | None = None,
              bar=None) -> list[np.ndarray]:
-    """``function(block)`` for each block through ``run_tasks``, in order: here one block at a
-    time, so that ``bar`` moves by rows; on a scheduler, all at once."""
-    batch = 1 if scheduler is None else max(1, len(blocks))
-    results = []
-    for start in range(0, len(blocks), batch):
-        part = blocks[start:start + batch]
-        results += run_tasks(function, [(block,) for block in part], scheduler)
-        if bar is not None:
-            bar.update(sum(len(block) for block in part))
+    """``function(block)`` for each block through ``run_tasks``, in order; ``bar`` moves by a
+    block's rows as each finishes."""
+    on_done = None if bar is None else lambda i: bar.update(len(blocks[i]))
+    results = run_tasks(function, [(block,) for block in blocks], scheduler, on_done=on_done)
     return [np.asarray(r, dtype=np.float64) for r in results]
 
 
@@ -410,7 +404,7 @@ def sensitivity(scenario: Scenario, method: str = "sobol",
     columns = [list(OUTPUTS).index(name) for name in outputs]
     rows = n * (len(names) + (2 if method == "sobol" else 1))
     analysis = sobol if method == "sobol" else morris
-    with _progress_bar(rows, progress) as bar:
+    with progress_bar(rows, "Sensitivity", "runs", progress, scale=True) as bar:
         indices, results = analysis(partial(scenario_outputs, model), len(names), n, seed,
                                     stream_factor=model.shocks, columns=columns,
                                     scheduler=scheduler, bar=bar)
@@ -444,13 +438,6 @@ def _check_request(scenario: Scenario, method: str, outputs: Sequence[str], n, s
                             allowed=f"base_year <= {TARGET_PEAK_YEAR} <= end_year, or leave "
                             f"{year} out of the outputs")
     return int(n)
-
-
-def _progress_bar(rows: int, show: bool):
-    """A bar over model evaluations on standard error, shown after 2 s, gone when done."""
-    from tqdm import tqdm
-    return tqdm(total=rows, desc="Sensitivity", unit=" runs", unit_scale=True, delay=2.0,
-                leave=False, disable=not show)
 
 
 def shocks_note(scenario: Scenario) -> str:
@@ -567,9 +554,3 @@ def sensitivity_table(result: xr.Dataset):
 def _unit_label(variable: xr.DataArray) -> str:
     units = variable.attrs["units"]
     return {MIXED_UNITS: "output_unit", PARAMETER_UNITS: "parameter's unit"}.get(units, units)
-
-
-def csv_writer(result: xr.Dataset) -> Callable[[Path], None]:
-    """Writer of ``sensitivity_table`` as CSV, for ``simulator.io.write_results``."""
-    table = sensitivity_table(result)
-    return lambda path: table.to_csv(path, index=False, float_format="%.10g")

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import xarray as xr
 
 from .errors import OutputError
@@ -21,6 +22,7 @@ from .errors import OutputError
 SUMMARY_FILE = "summary.json"
 PROJECTION_FILE = "projection.nc"
 ENSEMBLE_FILE = "ensemble.nc"
+TEN_DIGITS = "%.10g"  # a float_format for tables of results
 
 
 def write_results(out_dir: Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
@@ -53,6 +55,12 @@ def write_results(out_dir: Path, writers: dict[str, Callable[[Path], None]]) -> 
 def json_writer(content: dict) -> Callable[[Path], None]:
     # allow_nan=False: a NaN must fail loudly here rather than reach a report as "NaN"
     text = json.dumps(content, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return lambda path: path.write_text(text, encoding="utf-8")
+
+
+def csv_writer(table: pd.DataFrame, float_format: str | None = None) -> Callable[[Path], None]:
+    """A table as UTF-8 CSV without the index (``float_format`` as pandas takes it)."""
+    text = table.to_csv(index=False, float_format=float_format)
     return lambda path: path.write_text(text, encoding="utf-8")
 
 

@@ -139,6 +139,13 @@ def _unit(z):
 
 
 @njit(inline="always")
+def _layer_point(z):
+    """A word's layer (bits 0-7) and point x = u X[layer] (u from bits 12-63)."""
+    layer = z & uint64(0xFF)
+    return layer, _unit(z) * ZIGGURAT_X[layer]
+
+
+@njit(inline="always")
 def _sign(z):
     """+1 or -1 from bit 8 of a word."""
     return 1.0 - float(int64((z >> uint64(7)) & uint64(2)))
@@ -160,7 +167,7 @@ def _rest(key, position, z, x):
         if y < math.exp(-0.5 * x * x):
             break
         z = word(key, position + attempt * ATTEMPT)
-        layer, x = z & uint64(0xFF), _unit(z) * ZIGGURAT_X[z & uint64(0xFF)]
+        layer, x = _layer_point(z)
         attempt += uint64(1)
         if x < ZIGGURAT_X[layer + uint64(1)]:
             break
@@ -173,8 +180,8 @@ def normal(key, position):
     (bits 0-7), sign (bit 8) and u (bits 12-63) from one word; x = u X[layer] inside the
     layer's rectangle (about 98.5 %) is the answer."""
     z = word(key, position)
-    x = _unit(z) * ZIGGURAT_X[z & uint64(0xFF)]
-    if x < ZIGGURAT_X[(z & uint64(0xFF)) + uint64(1)]:
+    layer, x = _layer_point(z)
+    if x < ZIGGURAT_X[layer + uint64(1)]:
         return _sign(z) * x
     return _rest(key, position, z, x)
 

@@ -14,7 +14,7 @@ from .peak import TARGET_PEAK_YEAR
 from .sampling import Sampler
 from .scenario import Scenario
 from .schema import DRAW_DIM, OUTPUT_VARIABLES, YEAR_DIM
-from .tasks import run_tasks
+from .tasks import progress_bar, run_tasks
 
 # Shares are sums of a few products of order-one numbers; anything more negative than
 # rounding is a real over-full fuel mix.
@@ -143,7 +143,7 @@ def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str 
     inputs = ensemble_inputs(scenario)
     sampler = Sampler(scenario, seed, draws)
     out = allocate(stop - start, inputs, len(sampler.entries), keep == "full")
-    bar = _progress_bar(stop - start, progress)
+    bar = progress_bar(stop - start, "Monte Carlo", "draws", progress, scale=True)
     for a in range(start, stop, BLOCK_DRAWS):
         b = min(a + BLOCK_DRAWS, stop)
         values = sampler.block(a, b, out["values"][a - start:b - start])
@@ -179,7 +179,8 @@ def _simulate_as_tasks(scenario: Scenario, draws: int, seed: int, keep: str,
                        chunks: list[tuple[int, int]]) -> xr.Dataset:
     """``simulate`` on each chunk as a task, joined into the run of the ``whole`` range."""
     tasks = [(scenario, draws, seed, keep, chunk) for chunk in chunks]
-    with _progress_bar(whole[1] - whole[0], progress) as bar:
+    with progress_bar(whole[1] - whole[0], "Monte Carlo", "draws", progress,
+                      scale=True) as bar:
         parts = run_tasks(simulate, tasks, scheduler,
                           on_done=lambda i: bar.update(chunks[i][1] - chunks[i][0]))
     ensemble = xr.concat(parts, dim=DRAW_DIM, data_vars="minimal", coords="minimal",
@@ -203,13 +204,6 @@ def run_block(inputs, sampler, values, out: dict, a: int, b: int, first_draw: in
         out["peak_t"][a:b], out["peak_co2"][a:b], out["co2_at"][a:b], out["cumulative"][a:b],
         out["after"][a:b], out["hits"][a:b], out["clamps"][a:b], out["rescales"][a:b], full,
         keep == "full")
-
-
-def _progress_bar(draws: int, show: bool):
-    """A bar on standard error that appears only after 2 s and vanishes when done."""
-    from tqdm import tqdm
-    return tqdm(total=draws, desc="Monte Carlo", unit=" draws", unit_scale=True, delay=2.0,
-                leave=False, disable=not show)
 
 
 def _check_run(draws, seed, keep, chunk) -> tuple[int, int]:

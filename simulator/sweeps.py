@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -24,7 +23,7 @@ from .peak import TARGET_PEAK_YEAR, peak_summary, target_probabilities
 from .run import simulate
 from .scenario import Scenario
 from .schema import Field
-from .tasks import run_tasks
+from .tasks import progress_bar, run_tasks
 
 SWEEP_DRAWS = 20_000
 TARGET_DIM = "target"
@@ -93,7 +92,7 @@ def sweep(scenario: Scenario, grid: Mapping[str, Sequence[float]], draws: int = 
     axes = grid_axes(scenario, grid)
     points = [scenario.with_parameters(dict(zip(grid, combination, strict=True)))
               for combination in itertools.product(*(a.values.tolist() for a in axes))]
-    with progress_bar(len(points), "Sweep", progress) as bar:
+    with progress_bar(len(points), "Sweep", "points", progress) as bar:
         results = run_points(points, draws, seed, scheduler, bar)
     return _to_dataset(scenario, axes, results, draws, seed)
 
@@ -125,12 +124,6 @@ def run_points(scenarios: list[Scenario], draws: int, seed: int, scheduler: str 
     tasks = [(s, draws, seed) for s in scenarios]
     on_done = None if bar is None else lambda i: bar.update(1)
     return run_tasks(evaluate_point, tasks, scheduler, on_done=on_done)
-
-
-def progress_bar(total: int, what: str, show: bool):
-    """A bar over parameter sets on standard error, shown after 2 s, gone when done."""
-    from tqdm import tqdm
-    return tqdm(total=total, desc=what, unit=" points", delay=2.0, leave=False, disable=not show)
 
 
 def grid_axes(scenario: Scenario, grid: Mapping[str, Sequence[float]]) -> list[Axis]:
@@ -220,9 +213,3 @@ def sweep_table(result: xr.Dataset):
     table = frame.join(met).reset_index()
     dims = [d for d in result.dims if d != TARGET_DIM]
     return table.rename(columns={d: f"{d} [{result[d].attrs['units']}]" for d in dims})
-
-
-def csv_writer(result: xr.Dataset) -> Callable[[Path], None]:
-    """Writer of ``sweep_table`` as CSV, for ``simulator.io.write_results``."""
-    table = sweep_table(result)
-    return lambda path: table.to_csv(path, index=False, float_format="%.10g")

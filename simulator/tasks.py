@@ -69,6 +69,14 @@ def run_tasks(function: Callable, tasks: Sequence[tuple], scheduler: str | None 
         return _run_on(distributed, client, function, tasks, scheduler, on_done)
 
 
+def progress_bar(total: int, what: str, unit: str, show: bool, scale: bool = False):
+    """A bar over pieces of work on standard error that appears only after 2 s and vanishes
+    when done (``scale``: SI prefixes for large counts such as draws)."""
+    from tqdm import tqdm
+    return tqdm(total=total, desc=what, unit=f" {unit}", unit_scale=scale, delay=2.0,
+                leave=False, disable=not show)
+
+
 def _run_here(function: Callable, tasks: Sequence[tuple], on_done) -> list:
     results = []
     for i, task in enumerate(tasks):
