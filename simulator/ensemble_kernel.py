@@ -16,15 +16,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import int64, njit, prange
 
 from .kernel import (
     CAPACITY, CCUS, COAL_RATE, COAL_SHARE, EI0, EI_DECLINE, EXPORTS, FASTMATH, GDP0,
     GDP_GROWTH, HOURS, N_DRIVERS, OIL_SHARE, OTHER_NON_FOSSIL, OUTPUT_NAMES, PROCESS, S_EF_COAL,
     S_EF_EXPORT, S_EF_GAS, S_EF_OIL, _co2, _energy_balance, _store,
 )
-from .rng import flag_scratch, normals_into
-from .sampling_kernel import coefficients
+from .rng import flag_scratch, flagged, normals_into
+from .sampling_kernel import ADD, MULTIPLY, coefficients
 
 TILE = 256
 LEVEL, DECLINE_SINCE, INCREASE_SINCE = range(3)       # comparison measures
@@ -53,16 +53,6 @@ def _fit_fuel_mix(coal, oil, non_fossil):
     return coal * scale, oil * scale, 0.0, non_fossil, 1
 
 
-@njit(inline="always")
-def _measure(measure, value, since_value):
-    """A comparison's quantity: the level, the decline since a year, or the increase."""
-    if measure == DECLINE_SINCE:
-        return 1.0 - value / since_value
-    if measure == INCREASE_SINCE:
-        return value - since_value
-    return value
-
-
 @njit(inline="always", fastmath=FASTMATH)
 def _start_scalars(scalar, scalars, rows, pattern_add, pattern_scale, coef_a, coef_b, lower,
                    upper, clamped):
@@ -82,15 +72,26 @@ def _start_scalars(scalar, scalars, rows, pattern_add, pattern_scale, coef_a, co
 
 
 @njit(inline="always", fastmath=FASTMATH)
-def _year_drivers(local, t, drivers, rows, pattern_add, pattern_scale, coef_a, coef_b):
-    """Each lane's drivers of year t before shocks: nominal + parameter moves."""
+def _year_drivers(local, t, drivers, rows, applies, pattern_add, pattern_scale, coef_a, coef_b):
+    """Each lane's drivers of year t before shocks: nominal + parameter moves. An added
+    parameter's coefficient of B is zero and a multiplied one's of A (``coefficients``), so
+    each moves by one product; a parameter whose patterns are zero this year, not at all."""
     for r in range(N_DRIVERS):
         local[r, :] = drivers[r, t]
     for p in range(rows.shape[0]):
-        if rows[p] < N_DRIVERS:
-            row, a, b = rows[p], pattern_add[p, t], pattern_scale[p, t]
-            for j in range(local.shape[1]):
-                local[row, j] += coef_a[p, j] * a + coef_b[p, j] * b
+        a, b = pattern_add[p, t], pattern_scale[p, t]
+        if rows[p] >= N_DRIVERS or (a == 0.0 and b == 0.0):
+            continue
+        moved, by_a, by_b = local[rows[p]], coef_a[p], coef_b[p]
+        if applies[p] == ADD:
+            for j in range(moved.shape[0]):
+                moved[j] += by_a[j] * a
+        elif applies[p] == MULTIPLY:
+            for j in range(moved.shape[0]):
+                moved[j] += by_b[j] * b
+        else:
+            for j in range(moved.shape[0]):
+                moved[j] += by_a[j] * a + by_b[j] * b
 
 
 @njit(inline="always", fastmath=FASTMATH)
@@ -118,11 +119,18 @@ def _year_shocks(local, state, z, words, outside, first_draw, t, n_years, shock_
 
 @njit(inline="always")
 def _clamp_touched(local, touched, lower, upper, clamped):
-    """Clamp the rows a draw can move (``touched``) to their bounds, counting each value."""
+    """Clamp the rows a draw can move (``touched``) to their bounds, counting each value.
+    A row is first only read to see whether any lane left the bounds (rarely), and
+    rewritten only then."""
     for r in touched:
-        for j in range(local.shape[1]):
-            local[r, j], moved = _clamp(local[r, j], lower[r], upper[r])
-            clamped[j] += moved
+        row, low, high = local[r], lower[r], upper[r]
+        outside = False
+        for j in range(row.shape[0]):
+            outside |= (row[j] < low) | (row[j] > high)
+        if outside:
+            for j in range(row.shape[0]):
+                row[j], moved = _clamp(row[j], low, high)
+                clamped[j] += moved
 
 
 @njit(inline="always", fastmath=FASTMATH)
@@ -141,14 +149,28 @@ def _lane_year(j, local, scalar, gdp, intensity):
 
 
 @njit(inline="always", fastmath=FASTMATH)
-def _year_co2(co2, t, local, scalar, gdp, intensity, rescaled):
+def _year_co2(co2, t, local, scalar, gdp, intensity, rescaled, over_full, found):
     """Advance GDP and intensity to year t and compute every lane's CO2. Only CO2 is kept
-    here, so the loop vectorises; ``_year_outputs`` gives the rest when a year needs it."""
+    here, so the loop vectorises; ``_year_outputs`` gives the rest when a year needs it.
+    The loop takes gas as what the other fuels leave; the rare lanes where that is negative
+    (flagged in ``over_full``) are then redone with the fuel mix rescaled (``_lane_year``),
+    which gives every lane the same bits as ``_lane_year`` would."""
     if t > 0:
         for j in range(co2.shape[0]):
             gdp[j] *= 1.0 + local[GDP_GROWTH, j]
             intensity[j] *= 1.0 - local[EI_DECLINE, j]
     for j in range(co2.shape[0]):
+        energy, _, non_fossil = _energy_balance(
+            gdp[j], intensity[j], local[CAPACITY, j], local[HOURS, j], local[COAL_RATE, j],
+            local[OTHER_NON_FOSSIL, j])
+        coal, oil = local[COAL_SHARE, j], local[OIL_SHARE, j]
+        gas = 1.0 - non_fossil - coal - oil
+        co2[j] = _co2(energy, coal, oil, gas, scalar[S_EF_COAL, j], scalar[S_EF_OIL, j],
+                      scalar[S_EF_GAS, j], local[PROCESS, j], local[CCUS, j],
+                      local[EXPORTS, j], scalar[S_EF_EXPORT, j])
+        over_full[j] = not gas >= 0.0
+    for i in range(flagged(over_full, co2.shape[0], found)):
+        j = found[i]
         _, _, _, _, _, _, co2[j], moved = _lane_year(j, local, scalar, gdp, intensity)
         rescaled[j] += moved
 
@@ -166,16 +188,16 @@ def _year_outputs(now, co2, local, scalar, gdp, intensity):
 
 @njit(inline="always", fastmath=FASTMATH)
 def _track_peak(co2, t, target_t, best, best_t, total, after):
-    """Running maximum (and its year), sum, and maximum after the target year of CO2.
-    Selects rather than branches, so the loops vectorise."""
+    """Running maximum (and its year, a float in ``best_t``), sum, and maximum after the
+    target year of CO2. The year moves by arithmetic rather than a select, which the
+    compiler would make a masked load (slow on AMD); the loops vectorise."""
     for j in range(co2.shape[0]):
-        higher = co2[j] > best[j]
-        best[j] = co2[j] if higher else best[j]
-        best_t[j] = t if higher else best_t[j]
+        best_t[j] += (t - best_t[j]) * (co2[j] > best[j])
+        best[j] = max(best[j], co2[j])
         total[j] += co2[j]
     if t > target_t:
         for j in range(co2.shape[0]):
-            after[j] = co2[j] if co2[j] > after[j] else after[j]
+            after[j] = max(after[j], co2[j])
 
 
 @njit(inline="always")
@@ -201,12 +223,24 @@ def _record_events(co2, now, t, first, event_start, event_kind, event_index, cmp
             value_since[i] = now[cmp_row[i]]
 
 
-@njit(inline="always")
-def _record_hits(hits, first, value_at, value_since, cmp_measure, cmp_low, cmp_high):
+@njit(inline="always", fastmath=FASTMATH)
+def _record_hits(hits, first, value_at, value_since, cmp_measure, cmp_low, cmp_high, measured):
+    """Whether each lane met each comparison: its quantity (the level, the decline since a
+    year, or the increase), chosen once per comparison so that the lane loops vectorise,
+    within [low, high]. ``measured`` is lane scratch."""
     for c in range(value_at.shape[0]):
-        for j in range(value_at.shape[1]):
-            value = _measure(cmp_measure[c], value_at[c, j], value_since[c, j])
-            hits[first + j, c] = cmp_low[c] <= value <= cmp_high[c]
+        at, since = value_at[c], value_since[c]
+        if cmp_measure[c] == DECLINE_SINCE:
+            for j in range(at.shape[0]):
+                measured[j] = 1.0 - at[j] / since[j]
+        elif cmp_measure[c] == INCREASE_SINCE:
+            for j in range(at.shape[0]):
+                measured[j] = at[j] - since[j]
+        else:
+            measured[:] = at
+        low, high = cmp_low[c], cmp_high[c]
+        for j in range(at.shape[0]):
+            hits[first + j, c] = (low <= measured[j]) & (measured[j] <= high)
 
 
 # error_model="numpy": no per-division zero check in the hot loop (validated inputs keep energy
@@ -246,24 +280,26 @@ def simulate_into(first_draw, drivers, lower, upper, touched, scalars, scalar_lo
         now = np.empty((len(OUTPUT_NAMES), lanes))
         co2, z = np.empty(lanes), np.empty(lanes)
         words, outside = np.empty(lanes, dtype=np.uint64), flag_scratch(lanes)
+        found = np.empty(lanes, dtype=np.int64)
         shock_state = np.zeros((shock_rows.shape[0], lanes))
         value_at = np.zeros((cmp_row.shape[0], lanes))
         value_since = np.zeros((cmp_row.shape[0], lanes))
         best, after = np.full(lanes, -np.inf), np.full(lanes, -np.inf)
         total = np.zeros(lanes)
-        best_t = np.zeros(lanes, dtype=np.int64)
+        best_t = np.zeros(lanes)
         clamped = np.zeros(lanes, dtype=np.int64)
         rescaled = np.zeros(lanes, dtype=np.int64)
         _start_scalars(scalar, scalars, rows, pattern_add, pattern_scale, coef_a, coef_b,
                        scalar_lower, scalar_upper, clamped)
         gdp, intensity = scalar[GDP0].copy(), scalar[EI0].copy()
         for t in range(n_years):
-            _year_drivers(local, t, drivers, rows, pattern_add, pattern_scale, coef_a, coef_b)
+            _year_drivers(local, t, drivers, rows, applies, pattern_add, pattern_scale, coef_a,
+                          coef_b)
             if t > 0:
                 _year_shocks(local, shock_state, z, words, outside, first_draw + first, t,
                              n_years, shock_key, shock_rows, shock_multiply, shock_sd, shock_rho)
             _clamp_touched(local, touched, lower, upper, clamped)
-            _year_co2(co2, t, local, scalar, gdp, intensity, rescaled)
+            _year_co2(co2, t, local, scalar, gdp, intensity, rescaled, outside, found)
             _track_peak(co2, t, target_t, best, best_t, total, after)
             if keep_full or _needs_outputs(t, event_start, event_kind):
                 _year_outputs(now, co2, local, scalar, gdp, intensity)
@@ -271,10 +307,11 @@ def simulate_into(first_draw, drivers, lower, upper, touched, scalars, scalar_lo
                            co2_at, value_at, value_since)
             if keep_full:
                 full[first:first + lanes, :, t] = now.T
-        peak_t[first:first + lanes] = best_t
+        for j in range(lanes):
+            peak_t[first + j] = int64(best_t[j])
         peak_co2[first:first + lanes] = best
         cumulative_co2[first:first + lanes] = total
         max_after_target[first:first + lanes] = after
         clamps[first:first + lanes] = clamped
         rescales[first:first + lanes] = rescaled
-        _record_hits(hits, first, value_at, value_since, cmp_measure, cmp_low, cmp_high)
+        _record_hits(hits, first, value_at, value_since, cmp_measure, cmp_low, cmp_high, z)

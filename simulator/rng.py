@@ -51,7 +51,7 @@ FAR_DEN = (2.04426310338993978564e-15, 1.4215117583164458887e-7, 1.8463183175100
 
 
 @njit(inline="always")
-def _mix(z):
+def mix(z):
     """The SplitMix64 output function: a bijection of 64-bit words."""
     z = (z ^ (z >> uint64(30))) * MIX1
     z = (z ^ (z >> uint64(27))) * MIX2
@@ -61,13 +61,32 @@ def _mix(z):
 @njit(inline="always")
 def word(key, position):
     """The 64-bit word at ``position`` of the stream ``key`` (both uint64)."""
-    return _mix(key + position * GOLDEN)
+    return mix(key + position * GOLDEN)
+
+
+TWO_52 = 2.0 ** 52
+TWO_52_BITS = uint64(0x4330000000000000)  # 2^52; below 2^52 an integer fits its mantissa
+
+
+@njit(inline="always")
+def exact_float(x):
+    """x (uint64 below 2^53) as a float, exactly: half of it in the mantissa of 2^52, minus
+    2^52, doubled, plus its lowest bit. Integer and bit operations only, so loops of it
+    vectorise without AVX-512 (which the plain conversion needs)."""
+    half = np.uint64((x >> uint64(1)) | TWO_52_BITS).view(np.float64) - TWO_52
+    return half * 2.0 + (1.0 if x & uint64(1) else 0.0)
+
+
+@njit(inline="always")
+def unit(z):
+    """A word z as the uniform (k + 1/2) 2^-53 in (0, 1), k its top 53 bits."""
+    return (exact_float(z >> uint64(11)) + 0.5) * TO_UNIT
 
 
 @njit(inline="always")
 def uniform(key, position):
     """The uniform in (0, 1) at ``position`` of the stream ``key`` (both uint64)."""
-    return (float(int64(word(key, position) >> uint64(11))) + 0.5) * TO_UNIT
+    return unit(word(key, position))
 
 
 @njit(inline="always")
@@ -78,13 +97,24 @@ def _horner(coefficients, x):
     return value
 
 
+CENTRAL_HALF_WIDTH = 0.425  # AS241's central region: |p - 1/2| <= this
+
+
+@njit(inline="always")
+def central_quantile(p):
+    """AS241's rational approximation of the standard normal quantile for |p - 1/2| <= 0.425
+    (no branches, so loops of it vectorise)."""
+    q = p - 0.5
+    r = 0.180625 - q * q
+    return q * _horner(CENTRAL_NUM, r) / _horner(CENTRAL_DEN, r)
+
+
 @njit(inline="always")
 def normal_quantile(p):
     """Standard normal quantile of p in (0, 1) (AS241)."""
     q = p - 0.5
-    if abs(q) <= 0.425:
-        r = 0.180625 - q * q
-        return q * _horner(CENTRAL_NUM, r) / _horner(CENTRAL_DEN, r)
+    if abs(q) <= CENTRAL_HALF_WIDTH:
+        return central_quantile(p)
     r = math.sqrt(-math.log(p if q < 0.0 else 1.0 - p))
     if r <= 5.0:
         x = _horner(NEAR_NUM, r - 1.6) / _horner(NEAR_DEN, r - 1.6)
@@ -194,8 +224,9 @@ def normals_into(out, words, outside, key, first, step):
     eight flags at a time. Scratch of out's length: ``words`` (uint64) and ``outside``
     (uint8, its length rounded up to a multiple of 8, the padding zero)."""
     position, stride = key + uint64(first) * GOLDEN, uint64(step) * GOLDEN
-    for j in range(out.shape[0]):
-        words[j] = _mix(position + uint64(j) * stride)
+    for j in range(out.shape[0]):  # position steps by addition, not j * stride
+        words[j] = mix(position)
+        position += stride
     bits = out.view(np.uint64)
     for j in range(out.shape[0]):
         bits[j] = (words[j] >> uint64(12)) | ONE_BITS
@@ -214,6 +245,21 @@ def normals_into(out, words, outside, key, first, step):
 
 
 @njit(inline="always")
+def flagged(flags, count, found):
+    """The indices j < count with ``flags[j]`` set, into ``found``; returns how many. Flags
+    are read eight at a time (``flags`` as from ``flag_scratch``), as they are rarely set."""
+    n = 0
+    eights = flags.view(np.uint64)
+    for e in range(eights.shape[0]):
+        if eights[e]:
+            for j in range(8 * e, min(8 * e + 8, count)):
+                if flags[j]:
+                    found[n] = j
+                    n += 1
+    return n
+
+
+@njit(inline="always")
 def flag_scratch(count):
     """Zeroed ``outside`` scratch for ``normals_into`` of ``count`` normals."""
     return np.zeros((count + 7) // 8 * 8, dtype=np.uint8)
@@ -226,7 +272,7 @@ PERMUTE_MULTIPLIERS = (uint64(0xD6E8FEB86659FD93), uint64(0xA0761D6478BD642F),
 
 
 @njit(inline="always")
-def _scramble(x, mask, shift, key):
+def scramble(x, mask, shift, key):
     """A bijection of 0..mask (mask = 2^b - 1) chosen by ``key``: xor with the key, then
     rounds of multiply by an odd constant, fold the high bits down and add a rotation of the
     key, each step invertible modulo 2^b."""
@@ -254,9 +300,9 @@ def permuted(index, count, domain, key):
     ``key``: the bijection of the enclosing power of two (``domain``, from
     ``permutation_domain(count)``), repeated until it lands in range."""
     mask, shift = domain
-    x = _scramble(uint64(index), mask, shift, key)
+    x = scramble(uint64(index), mask, shift, key)
     while x >= count:
-        x = _scramble(x, mask, shift, key)
+        x = scramble(x, mask, shift, key)
     return x
 
 

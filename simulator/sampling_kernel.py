@@ -12,7 +12,10 @@ import math
 import numpy as np
 from numba import int64, njit, prange, uint64
 
-from .rng import normal_quantile, permutation_domain, permuted, uniform
+from .rng import (
+    CENTRAL_HALF_WIDTH, GOLDEN, central_quantile, exact_float, flag_scratch, flagged, mix,
+    normal_quantile, permutation_domain, permuted, scramble, uniform, unit,
+)
 from .uncertainty import APPLIES, DISTRIBUTIONS
 
 NORMAL, LOGNORMAL, UNIFORM, TRIANGULAR = (
@@ -64,24 +67,75 @@ def _correlate(row, root, z):
 
 
 @njit(inline="always")
-def _quantile(kind, p, u):
-    """The quantile function of distribution ``kind`` with parameters ``p`` at u; the
-    truncated normal is left to scipy (u is returned)."""
-    if kind == NORMAL:
-        return p[0] + p[1] * normal_quantile(u)
-    if kind == LOGNORMAL:
-        return p[0] * math.exp(p[1] * normal_quantile(u))
-    if kind == UNIFORM:
-        return p[0] + (p[1] - p[0]) * u
-    if kind == TRIANGULAR:
+def _uniform_column(column, draw, dims, dim, key):
+    """Dimension ``dim`` of the plain random uniforms of draws ``draw`` + 0..n-1 (positions
+    draw k + dim of the counter stream, k = ``dims``), as ``_uniforms`` gives them."""
+    position = key + uint64(draw * dims + dim) * GOLDEN
+    stride = uint64(dims) * GOLDEN
+    for i in range(column.shape[0]):
+        column[i] = unit(mix(position))
+        position += stride
+
+
+@njit(inline="always")
+def _stratify(column, draw, total, domain, key, strata, flags, found):
+    """The uniforms of ``column`` moved into draws' Latin hypercube strata, as ``_uniforms``
+    does: one vectorised pass of the keyed bijection, then the few draws it sends beyond
+    ``total`` walked on (``permuted``)."""
+    mask, shift = domain
+    n = column.shape[0]
+    for i in range(n):
+        strata[i] = scramble(uint64(draw + i), mask, shift, key)
+        flags[i] = strata[i] >= total
+    for k in range(flagged(flags, n, found)):
+        x = strata[found[k]]
+        while x >= total:
+            x = scramble(x, mask, shift, key)
+        strata[found[k]] = x
+    for i in range(n):
+        column[i] = (exact_float(strata[i]) + column[i]) / total
+
+
+@njit(inline="always")
+def _normal_column(column, z, flags, found):
+    """Standard normal quantiles of the uniforms ``column`` into ``z``: the central region
+    in one vectorised pass, the tails (about 15 %) then one by one."""
+    n = column.shape[0]
+    for i in range(n):
+        flags[i] = abs(column[i] - 0.5) > CENTRAL_HALF_WIDTH
+        z[i] = central_quantile(column[i])
+    for k in range(flagged(flags, n, found)):
+        z[found[k]] = normal_quantile(column[found[k]])
+
+
+@njit(inline="always")
+def _quantile_column(column, kind, p, z, flags, found):
+    """The quantile function of distribution ``kind`` with parameters ``p``, over the
+    uniforms ``column`` in place (kept off 0 and 1 first); the truncated normal is left to
+    scipy (the uniforms stay). One distribution per loop, so the loops vectorise."""
+    n = column.shape[0]
+    for i in range(n):
+        column[i] = _off_the_edges(column[i])
+    if kind == NORMAL or kind == LOGNORMAL:
+        _normal_column(column, z, flags, found)
+        if kind == NORMAL:
+            for i in range(n):
+                column[i] = p[0] + p[1] * z[i]
+        else:
+            for i in range(n):
+                column[i] = p[0] * math.exp(p[1] * z[i])
+    elif kind == UNIFORM:
+        for i in range(n):
+            column[i] = p[0] + (p[1] - p[0]) * column[i]
+    elif kind == TRIANGULAR:
         low, mode, high = p[0], p[1], p[2]
         width = high - low
-        if width == 0.0:
-            return low
-        if u * width < mode - low:
-            return low + math.sqrt(u * width * (mode - low))
-        return high - math.sqrt((1.0 - u) * width * (high - mode))
-    return u
+        for i in range(n):
+            u = column[i]
+            rising = low + math.sqrt(u * width * (mode - low))
+            falling = high - math.sqrt((1.0 - u) * width * (high - mode))
+            column[i] = low if width == 0.0 else (rising if u * width < mode - low
+                                                   else falling)
 
 
 @njit(parallel=True, cache=True)
@@ -89,19 +143,30 @@ def values_into(first, total, method, strata_keys, key, root, kinds, params, out
     """Parameter values of draws ``first`` + 0..n-1 into ``out[draw, parameter]``: uniforms
     (``method``; GIVEN: ``out`` already holds them, e.g. Sobol points), through the Gaussian
     copula when ``root`` is not empty, then each column's quantile function (``kinds``,
-    ``params[column]``)."""
+    ``params[column]``). A tile of draws goes column by column, so that each step is one
+    vectorised loop over the tile's draws."""
     n, dims = out.shape
     domain = permutation_domain(uint64(max(total, 1)))
     for tile in prange((n + TILE - 1) // TILE):
-        z = np.empty(dims)
-        for i in range(tile * TILE, min((tile + 1) * TILE, n)):
-            row = out[i]
-            if method != GIVEN:
-                _uniforms(row, first + i, method, total, domain, strata_keys, key)
-            if root.shape[0]:
-                _correlate(row, root, z)
-            for j in range(dims):
-                row[j] = _quantile(kinds[j], params[j], _off_the_edges(row[j]))
+        start, stop = tile * TILE, min((tile + 1) * TILE, n)
+        column, z = np.empty(stop - start), np.empty(max(stop - start, dims))
+        strata = np.empty(stop - start, dtype=np.uint64)
+        flags, found = flag_scratch(stop - start), np.empty(stop - start, dtype=np.int64)
+        if root.shape[0]:  # the copula mixes a draw's dimensions: draw by draw
+            for i in range(start, stop):
+                if method != GIVEN:
+                    _uniforms(out[i], first + i, method, total, domain, strata_keys, key)
+                _correlate(out[i], root, z)
+        for j in range(dims):
+            if root.shape[0] or method == GIVEN:
+                column[:] = out[start:stop, j]
+            else:
+                _uniform_column(column, first + start, dims, j, key)
+                if method == LATIN_HYPERCUBE:
+                    _stratify(column, first + start, total, domain, strata_keys[j], strata,
+                              flags, found)
+            _quantile_column(column, kinds[j], params[j], z, flags, found)
+            out[start:stop, j] = column
 
 
 @njit(inline="always")

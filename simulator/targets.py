@@ -10,6 +10,7 @@ words give it (``以上``: at least; ``以下``: at most; a range: between).
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from dataclasses import dataclass, field
@@ -114,8 +115,25 @@ class TargetFile:
 
 
 def load_targets(path) -> TargetFile:
-    """Read and check a target file; ``ScenarioError`` names the file and the target."""
+    """Read and check a target file; ``ScenarioError`` names the file and the target.
+
+    A file read before and unchanged since (same size and modification time) is not parsed
+    again: every run of a scenario reads its plan's targets, and the quotes make the files
+    long."""
     path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_targets(path)  # which names the problem
+    return _unchanged_targets(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _unchanged_targets(path: Path, mtime_ns: int, size: int) -> TargetFile:
+    return _read_targets(path)
+
+
+def _read_targets(path: Path) -> TargetFile:
     data = read_mapping(path)
     for key in ("region", "plan", "seed", "targets"):
         if key not in data:

@@ -119,3 +119,30 @@ def test_permutations_of_different_keys_look_independent():
     assert not np.array_equal(a, b)
     for x, y in ((a, b), (a, np.arange(n))):  # against each other and against the identity
         assert abs(stats.spearmanr(x, y)[0]) < SE_LIMIT / math.sqrt(n)
+
+
+@njit
+def _exact_floats(x):
+    return np.array([rng.exact_float(v) for v in x])
+
+
+def test_exact_float_equals_the_plain_conversion_over_the_whole_53_bit_range():
+    edges = np.array([0, 1, 2, 3, 2**52 - 1, 2**52, 2**52 + 1, 2**53 - 2, 2**53 - 1],
+                     dtype=np.uint64)
+    spread = np.random.default_rng(5).integers(0, 2**53, 100_000, dtype=np.uint64)
+    x = np.concatenate([edges, spread])
+    assert np.array_equal(_exact_floats(x), x.astype(np.float64))
+
+
+@njit
+def _flagged(flags, count):
+    found = np.empty(count, dtype=np.int64)
+    return found[:rng.flagged(flags, count, found)]
+
+
+@pytest.mark.parametrize("count", [1, 7, 8, 9, 64, 257])
+def test_flagged_finds_exactly_the_set_flags_in_order(count):
+    flags = rng.flag_scratch(count)
+    chosen = np.random.default_rng(count).random(count) < 0.2
+    flags[:count] = chosen
+    assert np.array_equal(_flagged(flags, count), np.flatnonzero(chosen))

@@ -91,3 +91,15 @@ targets:
     assert (a.sense, a.year, a.plan) == ("ge", 2030, 60.0)
     assert (b.sense, b.plan) == ("between", (3.0, 5.0))
     assert (c.year, c.since, c.measure, c.first_year()) == (2025, 2020, "decline_since", 2020)
+
+
+def test_a_target_file_changed_since_it_was_read_is_read_again(tmp_path):
+    # load_targets keeps files it has parsed; an edit must still show on the next read
+    copy = tmp_path / "taiyuan.yaml"
+    original = (TARGETS / "taiyuan.yaml").read_text(encoding="utf-8")
+    copy.write_text(original, encoding="utf-8")
+    first = load_targets(copy)
+    assert load_targets(copy) is first  # unchanged: not parsed again
+    copy.write_text(original.replace(f"plan: {first.plan}", "plan: an edited plan name", 1),
+                    encoding="utf-8")
+    assert load_targets(copy).plan == "an edited plan name"
