@@ -21,7 +21,7 @@ from numba import int64, njit, prange
 from .kernel import (
     CAPACITY, CCUS, COAL_RATE, COAL_SHARE, EI0, EI_DECLINE, EXPORTS, FASTMATH, GDP0,
     GDP_GROWTH, HOURS, N_DRIVERS, OIL_SHARE, OTHER_NON_FOSSIL, OUTPUT_NAMES, PROCESS, S_EF_COAL,
-    S_EF_EXPORT, S_EF_GAS, S_EF_OIL, _co2, _energy_balance, _store,
+    S_EF_EXPORT, S_EF_GAS, S_EF_OIL, _co2, _energy_balance, _gas_share, _store,
 )
 from .rng import flag_scratch, flagged, normals_into
 from .sampling_kernel import ADD, MULTIPLY, coefficients
@@ -44,7 +44,7 @@ def _fit_fuel_mix(coal, oil, non_fossil):
     """Fuel shares that sum to one: where coal + oil + non-fossil exceed one, coal and oil are
     scaled down until gas is zero (non-fossil itself capped at one). Returns the shares and 1
     if anything was changed."""
-    gas = 1.0 - non_fossil - coal - oil
+    gas = _gas_share(coal, oil, non_fossil)
     if gas >= 0.0:
         return coal, oil, gas, non_fossil, 0
     if non_fossil >= 1.0:
@@ -95,14 +95,14 @@ def _year_drivers(local, t, drivers, rows, applies, pattern_add, pattern_scale, 
 
 
 @njit(inline="always", fastmath=FASTMATH)
-def _year_shocks(local, state, z, words, outside, first_draw, t, n_years, shock_key,
+def _year_shocks(local, state, z, words, outside, found, first_draw, t, n_years, shock_key,
                  shock_rows, shock_multiply, shock_sd, shock_rho):
     """Advance each lane's AR(1) shocks to year t >= 1 (stationary from year 1: ``state``
     starts at zero and rho is 0 in year 1) and apply them. Shock s of draw g in year t is
     normal number (g S + s) T + t of the shock stream."""
     n_shocks = shock_rows.shape[0]
     for s in range(n_shocks):
-        normals_into(z, words, outside, shock_key, (first_draw * n_shocks + s) * n_years + t,
+        normals_into(z, words, outside, found, shock_key, (first_draw * n_shocks + s) * n_years + t,
                      n_shocks * n_years)
         rho = 0.0 if t == 1 else shock_rho[s]
         innovation = shock_sd[s] * math.sqrt(1.0 - rho * rho)
@@ -134,17 +134,28 @@ def _clamp_touched(local, touched, lower, upper, clamped):
 
 
 @njit(inline="always", fastmath=FASTMATH)
+def _lane_energy(j, local, gdp, intensity):
+    """One lane's energy, renewable generation and non-fossil share in its year."""
+    return _energy_balance(gdp[j], intensity[j], local[CAPACITY, j], local[HOURS, j],
+                           local[COAL_RATE, j], local[OTHER_NON_FOSSIL, j])
+
+
+@njit(inline="always", fastmath=FASTMATH)
+def _lane_co2(j, local, scalar, energy, coal, oil, gas):
+    """One lane's CO2 in its year from its energy and fuel shares."""
+    return _co2(energy, coal, oil, gas, scalar[S_EF_COAL, j], scalar[S_EF_OIL, j],
+                scalar[S_EF_GAS, j], local[PROCESS, j], local[CCUS, j], local[EXPORTS, j],
+                scalar[S_EF_EXPORT, j])
+
+
+@njit(inline="always", fastmath=FASTMATH)
 def _lane_year(j, local, scalar, gdp, intensity):
     """The model of one lane in one year: energy, generation, fuel shares, CO2, and 1 if the
     fuel mix had to be rescaled."""
-    energy, generation, non_fossil = _energy_balance(
-        gdp[j], intensity[j], local[CAPACITY, j], local[HOURS, j], local[COAL_RATE, j],
-        local[OTHER_NON_FOSSIL, j])
+    energy, generation, non_fossil = _lane_energy(j, local, gdp, intensity)
     coal, oil, gas, non_fossil, rescaled = _fit_fuel_mix(
         local[COAL_SHARE, j], local[OIL_SHARE, j], non_fossil)
-    co2 = _co2(energy, coal, oil, gas, scalar[S_EF_COAL, j], scalar[S_EF_OIL, j],
-               scalar[S_EF_GAS, j], local[PROCESS, j], local[CCUS, j], local[EXPORTS, j],
-               scalar[S_EF_EXPORT, j])
+    co2 = _lane_co2(j, local, scalar, energy, coal, oil, gas)
     return energy, generation, coal, oil, gas, non_fossil, co2, rescaled
 
 
@@ -160,14 +171,10 @@ def _year_co2(co2, t, local, scalar, gdp, intensity, rescaled, over_full, found)
             gdp[j] *= 1.0 + local[GDP_GROWTH, j]
             intensity[j] *= 1.0 - local[EI_DECLINE, j]
     for j in range(co2.shape[0]):
-        energy, _, non_fossil = _energy_balance(
-            gdp[j], intensity[j], local[CAPACITY, j], local[HOURS, j], local[COAL_RATE, j],
-            local[OTHER_NON_FOSSIL, j])
+        energy, _, non_fossil = _lane_energy(j, local, gdp, intensity)
         coal, oil = local[COAL_SHARE, j], local[OIL_SHARE, j]
-        gas = 1.0 - non_fossil - coal - oil
-        co2[j] = _co2(energy, coal, oil, gas, scalar[S_EF_COAL, j], scalar[S_EF_OIL, j],
-                      scalar[S_EF_GAS, j], local[PROCESS, j], local[CCUS, j],
-                      local[EXPORTS, j], scalar[S_EF_EXPORT, j])
+        gas = _gas_share(coal, oil, non_fossil)
+        co2[j] = _lane_co2(j, local, scalar, energy, coal, oil, gas)
         over_full[j] = not gas >= 0.0
     for i in range(flagged(over_full, co2.shape[0], found)):
         j = found[i]
@@ -296,8 +303,8 @@ def simulate_into(first_draw, drivers, lower, upper, touched, scalars, scalar_lo
             _year_drivers(local, t, drivers, rows, applies, pattern_add, pattern_scale, coef_a,
                           coef_b)
             if t > 0:
-                _year_shocks(local, shock_state, z, words, outside, first_draw + first, t,
-                             n_years, shock_key, shock_rows, shock_multiply, shock_sd, shock_rho)
+                _year_shocks(local, shock_state, z, words, outside, found, first_draw + first,
+                             t, n_years, shock_key, shock_rows, shock_multiply, shock_sd, shock_rho)
             _clamp_touched(local, touched, lower, upper, clamped)
             _year_co2(co2, t, local, scalar, gdp, intensity, rescaled, outside, found)
             _track_peak(co2, t, target_t, best, best_t, total, after)

@@ -58,6 +58,12 @@ def _energy_balance(gdp, energy_intensity, capacity, hours, coal_rate, other_non
 
 
 @njit(inline="always", fastmath=FASTMATH)
+def _gas_share(coal, oil, non_fossil):
+    """Gas: the share of energy the other fuels leave (negative where they over-fill it)."""
+    return 1.0 - non_fossil - coal - oil
+
+
+@njit(inline="always", fastmath=FASTMATH)
 def _co2(energy, coal, oil, gas, ef_coal, ef_oil, ef_gas, process, ccus, exports, ef_export):
     """CO2 of one year (万t): fuel use times factors, plus the optional terms."""
     fuel = energy * (coal * ef_coal + oil * ef_oil + gas * ef_gas)
@@ -95,7 +101,7 @@ def project_into(gdp0, energy_intensity0, factors, drivers, out):
             drivers[COAL_RATE, t], drivers[OTHER_NON_FOSSIL, t])
         coal_share = drivers[COAL_SHARE, t]
         oil_share = drivers[OIL_SHARE, t]
-        gas_share = 1.0 - non_fossil_share - coal_share - oil_share
+        gas_share = _gas_share(coal_share, oil_share, non_fossil_share)
         co2 = _co2(energy, coal_share, oil_share, gas_share, factors[EF_COAL], factors[EF_OIL],
                    factors[EF_GAS], drivers[PROCESS, t], drivers[CCUS, t], drivers[EXPORTS, t],
                    factors[EF_EXPORT])

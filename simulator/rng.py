@@ -217,12 +217,12 @@ def normal(key, position):
 
 
 @njit(inline="always")
-def normals_into(out, words, outside, key, first, step):
+def normals_into(out, words, outside, found, key, first, step):
     """``out[j]`` = ``normal(key, first + j step)``. The first attempts run as short
     branch-free loops (words; u; x = u X[layer] and whether it left the rectangle; sign),
     which the compiler vectorises; then the few outside (about 1.5 %) are carried on, found
-    eight flags at a time. Scratch of out's length: ``words`` (uint64) and ``outside``
-    (uint8, its length rounded up to a multiple of 8, the padding zero)."""
+    by ``flagged``. Scratch of out's length: ``words`` (uint64), ``outside`` (from
+    ``flag_scratch``) and ``found`` (int64)."""
     position, stride = key + uint64(first) * GOLDEN, uint64(step) * GOLDEN
     for j in range(out.shape[0]):  # position steps by addition, not j * stride
         words[j] = mix(position)
@@ -236,12 +236,9 @@ def normals_into(out, words, outside, key, first, step):
         outside[j] = out[j] >= ZIGGURAT_X[layer + uint64(1)]
     for j in range(out.shape[0]):
         bits[j] ^= (words[j] & uint64(0x100)) << uint64(55)
-    eights = outside.view(np.uint64)
-    for e in range(eights.shape[0]):
-        if eights[e]:
-            for j in range(8 * e, min(8 * e + 8, out.shape[0])):
-                if outside[j]:
-                    out[j] = _rest(key, uint64(first + j * step), words[j], abs(out[j]))
+    for k in range(flagged(outside, out.shape[0], found)):
+        j = found[k]
+        out[j] = _rest(key, uint64(first + j * step), words[j], abs(out[j]))
 
 
 @njit(inline="always")

@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import int64, njit, prange, uint64
+from numba import njit, prange, uint64
 
 from .rng import (
     CENTRAL_HALF_WIDTH, GOLDEN, central_quantile, exact_float, flag_scratch, flagged, mix,
-    normal_quantile, permutation_domain, permuted, scramble, uniform, unit,
+    normal_quantile, permutation_domain, scramble, unit,
 )
 from .uncertainty import APPLIES, DISTRIBUTIONS
 
@@ -27,21 +27,6 @@ U_EDGE = 2.0 ** -53
 
 
 RANDOM, LATIN_HYPERCUBE, GIVEN = range(3)  # where a block's uniforms come from
-
-
-@njit(inline="always")
-def _uniforms(row, draw, method, total, domain, strata_keys, key):
-    """Draw ``draw``'s uniforms into ``row``: plain random (the counter stream at positions
-    draw k .. draw k + k - 1), or a Latin hypercube of ``total`` draws, in which dimension j
-    puts the draw in stratum ``permuted(draw, total, strata_keys[j])`` (every stratum exactly
-    once) at a uniform offset within it."""
-    dims = row.shape[0]
-    for j in range(dims):
-        u = uniform(key, uint64(draw * dims + j))
-        if method == LATIN_HYPERCUBE:
-            stratum = permuted(uint64(draw), uint64(total), domain, strata_keys[j])
-            u = (float(int64(stratum)) + u) / total
-        row[j] = u
 
 
 @njit(inline="always")
@@ -68,8 +53,8 @@ def _correlate(row, root, z):
 
 @njit(inline="always")
 def _uniform_column(column, draw, dims, dim, key):
-    """Dimension ``dim`` of the plain random uniforms of draws ``draw`` + 0..n-1 (positions
-    draw k + dim of the counter stream, k = ``dims``), as ``_uniforms`` gives them."""
+    """Dimension ``dim`` of the plain random uniforms of draws ``draw`` + 0..n-1: the counter
+    stream at positions draw k + dim, k = ``dims``."""
     position = key + uint64(draw * dims + dim) * GOLDEN
     stride = uint64(dims) * GOLDEN
     for i in range(column.shape[0]):
@@ -79,9 +64,10 @@ def _uniform_column(column, draw, dims, dim, key):
 
 @njit(inline="always")
 def _stratify(column, draw, total, domain, key, strata, flags, found):
-    """The uniforms of ``column`` moved into draws' Latin hypercube strata, as ``_uniforms``
-    does: one vectorised pass of the keyed bijection, then the few draws it sends beyond
-    ``total`` walked on (``permuted``)."""
+    """The uniforms of ``column`` moved into a Latin hypercube of ``total`` draws: draw g goes
+    to stratum ``permuted(g, total, key)`` (every stratum exactly once), at its uniform's
+    offset within it. One vectorised pass of the keyed bijection, then the few draws it sends
+    beyond ``total`` walked on as ``permuted`` does."""
     mask, shift = domain
     n = column.shape[0]
     for i in range(n):
@@ -138,6 +124,19 @@ def _quantile_column(column, kind, p, z, flags, found):
                                                    else falling)
 
 
+@njit(inline="always")
+def _tile_uniforms(column, out, start, dim, first, total, method, domain, strata_keys, key,
+                   strata, flags, found):
+    """Dimension ``dim``'s uniforms of the tile's draws (rows ``start`` on of ``out``): the
+    given ones (GIVEN), or the counter stream's, stratified for a Latin hypercube."""
+    if method == GIVEN:
+        column[:] = out[start:start + column.shape[0], dim]
+        return
+    _uniform_column(column, first + start, out.shape[1], dim, key)
+    if method == LATIN_HYPERCUBE:
+        _stratify(column, first + start, total, domain, strata_keys[dim], strata, flags, found)
+
+
 @njit(parallel=True, cache=True)
 def values_into(first, total, method, strata_keys, key, root, kinds, params, out):
     """Parameter values of draws ``first`` + 0..n-1 into ``out[draw, parameter]``: uniforms
@@ -152,19 +151,19 @@ def values_into(first, total, method, strata_keys, key, root, kinds, params, out
         column, z = np.empty(stop - start), np.empty(max(stop - start, dims))
         strata = np.empty(stop - start, dtype=np.uint64)
         flags, found = flag_scratch(stop - start), np.empty(stop - start, dtype=np.int64)
-        if root.shape[0]:  # the copula mixes a draw's dimensions: draw by draw
+        if root.shape[0]:  # the copula mixes a draw's dimensions: every uniform first
+            for j in range(dims):
+                _tile_uniforms(column, out, start, j, first, total, method, domain,
+                               strata_keys, key, strata, flags, found)
+                out[start:stop, j] = column
             for i in range(start, stop):
-                if method != GIVEN:
-                    _uniforms(out[i], first + i, method, total, domain, strata_keys, key)
                 _correlate(out[i], root, z)
         for j in range(dims):
-            if root.shape[0] or method == GIVEN:
+            if root.shape[0]:
                 column[:] = out[start:stop, j]
             else:
-                _uniform_column(column, first + start, dims, j, key)
-                if method == LATIN_HYPERCUBE:
-                    _stratify(column, first + start, total, domain, strata_keys[j], strata,
-                              flags, found)
+                _tile_uniforms(column, out, start, j, first, total, method, domain,
+                               strata_keys, key, strata, flags, found)
             _quantile_column(column, kinds[j], params[j], z, flags, found)
             out[start:stop, j] = column
 

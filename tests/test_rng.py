@@ -34,7 +34,8 @@ def _normals_at(key, positions):
 @njit
 def _normals_in_lanes(key, first, step, lanes):
     out, words = np.empty(lanes), np.empty(lanes, dtype=np.uint64)
-    rng.normals_into(out, words, rng.flag_scratch(lanes), key, first, step)
+    rng.normals_into(out, words, rng.flag_scratch(lanes), np.empty(lanes, dtype=np.int64),
+                     key, first, step)
     return out
 
 
