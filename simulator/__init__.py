@@ -21,10 +21,20 @@ from .errors import InputError, OutputError, ScenarioError  # noqa: E402
 from .peak import peak_summary, peak_year, target_probabilities  # noqa: E402
 from .run import project, simulate  # noqa: E402
 from .scenario import Scenario, load_scenario  # noqa: E402
-from .sweeps import sweep  # noqa: E402
-from .global_sensitivity import sensitivity  # noqa: E402
-from .discovery import discover  # noqa: E402
-from .effort import required_value  # noqa: E402
+
+# the modeller's tools load on first use: scipy.stats, which they need, takes about a second to
+# import, and the plain run (``simulate SCENARIO``) does not need it
+_LAZY = {"sweep": "sweeps", "sensitivity": "global_sensitivity", "discover": "discovery",
+         "required_value": "effort"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "InputError", "OutputError", "Scenario", "ScenarioError", "__version__", "load_scenario",

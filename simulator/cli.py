@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
 from .errors import InputError
-from .io import write_run
-from .report import format_report, summary
-from .run import KEEP_MODES, has_uncertainty, project, simulate
-from .scenario import load_scenario
+from .labels import LANGUAGES, chinese_font
+from .outputs import run_scenario, write_run
+from .report import format_report
+from .run import KEEP_MODES
 
 EXIT_BAD_INPUT = 2
 DEFAULT_DRAWS = 100_000
@@ -34,13 +35,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--plateau", type=_fraction, metavar="X",
                         help="also count a draw as peaked when no year after 2030 is more than "
                         "X (a fraction, e.g. 0.01) above its 2030 level (default: off)")
+    add_language_option(parser)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.epilog = (
         "other commands (each with --help): simulate calibrate SCENARIO (fit the plan's "
         "targets); simulate sweep SCENARIO --set PATH=START:STOP:N (a parameter grid); "
         "simulate sensitivity SCENARIO (Sobol or Morris indices); simulate discover SCENARIO "
         "(which parameter ranges lead to no peak by 2030); simulate require SCENARIO --param "
-        "PATH --probability P (the value that makes a 2030 peak that likely)")
+        "PATH --probability P (the value that makes a 2030 peak that likely); simulate compare "
+        "SCENARIO [SCENARIO ...] (several plans side by side)")
     return parser
 
 
@@ -64,7 +67,7 @@ def calibrate_main(argv: list[str]) -> int:
 # the modeller's commands, each a module with ``main(argv) -> int``, imported only when used
 COMMANDS = {"calibrate": calibrate_main, "sweep": "simulator.cli_sweep",
             "sensitivity": "simulator.cli_sensitivity", "discover": "simulator.cli_discover",
-            "require": "simulator.cli_require"}
+            "require": "simulator.cli_require", "compare": "simulator.cli_compare"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,6 +99,21 @@ def add_ensemble_options(parser: argparse.ArgumentParser,
                         "address (tcp://host:8786), or 'processes' for a local cluster")
 
 
+def add_language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", type=_language, choices=LANGUAGES, default="en",
+                        help="language of the charts and report.html: en (default) or zh "
+                        "(Chinese; needs a font with Chinese characters)")
+
+
+def chart_writers(name: str, chart: str, result, lang: str) -> dict:
+    """``{name: writer}`` for the PNG of ``simulator.plots.<chart>(result, lang)``, or nothing
+    when the chart does not apply to this result (e.g. a sweep over three parameters)."""
+    from . import plots  # matplotlib only when a chart is drawn
+
+    figure = getattr(plots, chart)(result, lang)
+    return {} if figure is None else {name: plots.png_writer(figure)}
+
+
 def output_folder(args: argparse.Namespace, scenario) -> Path:
     return args.out if args.out is not None else Path("results") / scenario.name
 
@@ -117,15 +135,24 @@ def run_main(argv: list[str]) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> str:
-    scenario = load_scenario(args.scenario)
-    projection = project(scenario)
-    ensemble = None
-    if has_uncertainty(scenario):
-        ensemble = simulate(scenario, draws=args.draws, seed=args.seed, keep=args.keep,
-                            progress=sys.stderr.isatty(), scheduler=args.scheduler)
-    info = summary(projection, scenario, ensemble, plateau=args.plateau)
-    written = write_run(output_folder(args, scenario), projection, ensemble, info)
-    return format_report(projection, info, written)
+    run = run_scenario(args.scenario, draws=args.draws, seed=args.seed, keep=args.keep,
+                       plateau=args.plateau, scheduler=args.scheduler,
+                       progress=sys.stderr.isatty())
+    written = write_run(output_folder(args, run.scenario), run, reproduce_command(args),
+                        args.lang)
+    return format_report(run.projection, run.info, written)
+
+
+def reproduce_command(args: argparse.Namespace) -> str:
+    """The command line that gives this run's results again (defaults spelled out)."""
+    words = ["simulate", str(args.scenario), "--draws", str(args.draws), "--seed", str(args.seed)]
+    if args.keep != "summary":
+        words += ["--keep", args.keep]
+    if args.plateau is not None:
+        words += ["--plateau", f"{args.plateau:g}"]
+    if args.lang != "en":
+        words += ["--lang", args.lang]
+    return shlex.join(words)
 
 
 def _whole(minimum: int):
@@ -138,6 +165,17 @@ def _whole(minimum: int):
             raise argparse.ArgumentTypeError(f"{value} is below the minimum {minimum}")
         return value
     return parse
+
+
+def _language(text: str) -> str:
+    """A language the charts can be drawn in: zh needs a font with Chinese characters, checked
+    here so that a missing font is bad input said before a run, not after it."""
+    if text == "zh":
+        try:
+            chinese_font()
+        except InputError as err:  # argparse names the option itself
+            raise argparse.ArgumentTypeError(str(err).removeprefix("--lang: ")) from None
+    return text
 
 
 def _fraction(text: str) -> float:

@@ -7,7 +7,8 @@ import sys
 
 import xarray as xr
 
-from .cli import add_ensemble_options, output_folder, run_command
+from .cli import add_ensemble_options, add_language_option, chart_writers, output_folder, \
+    run_command
 from .io import TEN_DIGITS, csv_writer, netcdf_writer, write_results
 from .report import WAN_T_PER_MT, text_table
 from .scenario import load_scenario
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"Sobol: base rows, a power of two (default {DEFAULT_N['sobol']:,}; "
                         f"N (k + 2) model runs for k factors); Morris: trajectories (default "
                         f"{DEFAULT_N['morris']}; N (k + 1) runs)")
+    add_language_option(parser)
     return parser
 
 
@@ -59,7 +61,8 @@ def _run(args: argparse.Namespace, n: int) -> str:
                          progress=sys.stderr.isatty())
     written = write_results(output_folder(args, scenario), {
         "sensitivity.nc": netcdf_writer(result),
-        "sensitivity.csv": csv_writer(sensitivity_table(result), TEN_DIGITS)})
+        "sensitivity.csv": csv_writer(sensitivity_table(result), TEN_DIGITS),
+        **chart_writers("sensitivity.png", "sensitivity_chart", result, args.lang)})
     return format_sensitivity(result, written)
 
 

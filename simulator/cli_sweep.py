@@ -9,7 +9,8 @@ import sys
 import numpy as np
 import xarray as xr
 
-from .cli import add_ensemble_options, output_folder, run_command
+from .cli import add_ensemble_options, add_language_option, chart_writers, output_folder, \
+    run_command
 from .errors import InputError
 from .io import TEN_DIGITS, csv_writer, netcdf_writer, write_results
 from .report import WAN_T_PER_MT, text_table
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--set", dest="settings", action="append", required=True,
                         metavar="PATH=VALUES", help="a parameter and its values: " + SET_FORMS
                         + "; repeat --set for a grid over several parameters")
+    add_language_option(parser)
     return parser
 
 
@@ -44,9 +46,9 @@ def _run(args: argparse.Namespace) -> str:
     scenario = load_scenario(args.scenario)
     result = sweep(scenario, grid, draws=args.draws, seed=args.seed, scheduler=args.scheduler,
                    progress=sys.stderr.isatty())
-    written = write_results(output_folder(args, scenario),
-                            {"sweep.nc": netcdf_writer(result),
-                             "sweep.csv": csv_writer(sweep_table(result), TEN_DIGITS)})
+    written = write_results(output_folder(args, scenario), {
+        "sweep.nc": netcdf_writer(result), "sweep.csv": csv_writer(sweep_table(result), TEN_DIGITS),
+        **chart_writers("sweep.png", "sweep_chart", result, args.lang)})
     return format_sweep(result, written)
 
 

@@ -68,15 +68,6 @@ def netcdf_writer(dataset: xr.Dataset) -> Callable[[Path], None]:
     return lambda path: dataset.to_netcdf(path, engine="netcdf4")
 
 
-def write_run(out_dir: Path, projection: xr.Dataset, ensemble: xr.Dataset | None,
-              summary: dict) -> list[Path]:
-    """A run's files: ``summary.json``, ``projection.nc`` and, with draws, ``ensemble.nc``."""
-    writers = {SUMMARY_FILE: json_writer(summary), PROJECTION_FILE: netcdf_writer(projection)}
-    if ensemble is not None:
-        writers[ENSEMBLE_FILE] = netcdf_writer(ensemble)
-    return write_results(out_dir, writers)
-
-
 def _fsync(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())

@@ -11,6 +11,7 @@ from .ensemble import plan_comparisons
 from .peak import TARGET_PEAK_YEAR, peak_summary, peak_year, target_probabilities
 from .scenario import Scenario
 from .schema import REPORT_YEARS
+from .targets import TargetFile, load_targets, scenario_targets_file
 
 WAN_T_PER_MT = 100.0  # 1 Mt = 100 万t
 
@@ -51,14 +52,23 @@ def _clamping(ensemble: xr.Dataset) -> dict:
 def _target_rows(scenario: Scenario, projection: xr.Dataset, ensemble: xr.Dataset) -> list:
     probabilities = target_probabilities(ensemble)
     series = lambda variable, year: float(projection[variable].sel(year=year))  # noqa: E731
+    plan = load_targets(scenario_targets_file(scenario)) if probabilities else None
     rows = []
     for c in plan_comparisons(scenario):
         p, ci = probabilities[c.label]
         rows.append({"id": c.target_id, "year": c.year, "plan_value": _plan_number(c),
-                     "unit": c.unit, "measure": c.measure,
+                     "unit": c.unit, "measure": c.measure, "variable": c.variable,
                      "model_value": c.model_value(series) / c.scale,
-                     "probability_met": p, "ci95": list(ci)})
+                     "probability_met": p, "ci95": list(ci), **_as_written(plan, c.target_id)})
     return rows
+
+
+def _as_written(plan: TargetFile, target_id: str) -> dict:
+    """The target as the plan writes it, and where: names, hedge words, the exact quote."""
+    target = next(t for t in plan.targets if t.id == target_id)
+    return {"name_zh": target.name_zh, "name_en": target.name_en, "hedge": list(target.hedge),
+            "quote": target.quote, "source": {"plan": plan.plan, "seed": plan.seed,
+                                              "targets_file": str(plan.path)}}
 
 
 def _plan_number(c):

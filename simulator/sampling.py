@@ -18,8 +18,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import stats
-from scipy.stats import qmc
 
 from . import kernel, rng, sampling_kernel
 from .drivers import key_weights
@@ -102,6 +100,8 @@ class Sampler:
     def _sobol(self, start: int, stop: int) -> np.ndarray:
         if not self.entries:
             return np.empty((stop - start, 0))
+        from scipy.stats import qmc  # scipy.stats takes about 0.9 s to import; few runs need it
+
         sobol = qmc.Sobol(len(self.entries), scramble=True, seed=self._qmc_rng())
         if start > 0:  # scipy refuses a fast-forward by zero
             sobol.fast_forward(start)
@@ -114,7 +114,9 @@ def truncated_normal_quantile(entry: UncertainParameter, u: np.ndarray) -> np.nd
     mean, sd, low, high = (entry.value(name) for name in ("mean", "sd", "low", "high"))
     if sd == 0:  # no spread: the mean, cut to the bounds
         return np.full_like(u, min(max(mean, low), high))
-    return stats.truncnorm.ppf(u, (low - mean) / sd, (high - mean) / sd, loc=mean, scale=sd)
+    from scipy.stats import truncnorm  # imported only by the runs that need it (see _sobol)
+
+    return truncnorm.ppf(u, (low - mean) / sd, (high - mean) / sd, loc=mean, scale=sd)
 
 
 def patterns(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -72,6 +72,15 @@ def test_base_scenario_projects_and_is_calibrated(region):
     assert np.all(np.isfinite(projection.co2))
 
 
+@pytest.mark.parametrize("path", sorted(p.name for p in SCENARIOS.glob("*.yaml")
+                                         if not p.name.endswith(".lock.yaml")))
+def test_every_shipped_scenario_loads_with_a_fresh_lock(path):
+    # a lock goes stale when its scenario, a parent or the target file changes; a user running
+    # the shipped file would then get "refresh it with: simulate calibrate"
+    scenario = simulator.load_scenario(SCENARIOS / path)
+    assert np.all(np.isfinite(simulator.project(scenario).co2))
+
+
 @pytest.mark.parametrize("region", REGIONS)
 def test_base_year_co2_is_within_the_stated_band_of_the_ceads_trend(region):
     check = check_base_year(simulator.load_scenario(base(region)))

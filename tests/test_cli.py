@@ -27,10 +27,55 @@ def taiyuan_run(tmp_path_factory):
     return simulate(TAIYUAN, "--out", out), out
 
 
-def test_run_exits_0_and_writes_summary_and_projection(taiyuan_run):
+RUN_FILES = ["ensemble.nc", "fan_chart.png", "iamc.csv", "peak_year.png", "projection.nc",
+             "report.html", "summary.json", "targets.png"]
+
+
+def test_run_exits_0_and_writes_every_file_of_the_contract(taiyuan_run):
     result, out = taiyuan_run
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["ensemble.nc", "projection.nc", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == RUN_FILES
+    written = result.stdout.split("Written:\n", 1)[1].splitlines()
+    assert sorted(written) == sorted(f"  {out / name}" for name in RUN_FILES)
+
+
+def test_report_html_names_the_command_and_seed_that_reproduce_it(taiyuan_run):
+    _, out = taiyuan_run
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert f"simulate {TAIYUAN} --draws 100000 --seed 2030" in html
+
+
+def test_summary_targets_carry_the_plans_own_words(taiyuan_run):
+    _, out = taiyuan_run
+    targets = json.loads((out / "summary.json").read_text(encoding="utf-8"))["targets"]
+    by_id = {t["id"]: t for t in targets}
+    intensity = by_id["energy_intensity"]
+    assert intensity["name_zh"] == "单位GDP能源消费量"
+    assert intensity["quote"] == "单位GDP能源消费量 | 吨标准煤/ 万元(不变 价) | 0.601 | 0.559 | 0.503"
+    assert intensity["source"]["seed"] == "000_703766b93cbdd912.txt"
+    assert {t["variable"] for t in targets} == {"energy_intensity", "co2_intensity",
+                                                "non_fossil_share", "renewable_capacity"}
+
+
+def test_chinese_run_draws_its_charts_in_chinese(tmp_path):
+    result = simulate(TAIYUAN, "--draws", "2000", "--lang", "zh", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Glyph" not in result.stderr  # matplotlib's warning for a character it cannot draw
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert 'lang="zh' in html and "--lang zh" in html
+
+
+def test_chinese_without_a_chinese_font_is_bad_input(monkeypatch, capsys):
+    from simulator import cli
+    from simulator.errors import InputError
+
+    def no_font():
+        raise InputError("--lang", None, "no installed font has Chinese characters", value="zh")
+    monkeypatch.setattr(cli, "chinese_font", no_font)
+    with pytest.raises(SystemExit) as stop:
+        cli.main([str(TAIYUAN), "--lang", "zh"])
+    assert stop.value.code == 2
+    assert "no installed font has Chinese characters" in capsys.readouterr().err
 
 
 def test_summary_follows_the_output_contract(taiyuan_run):

@@ -240,7 +240,7 @@ def test_bad_requests_are_refused(scenario_file, inert_scenario):
     assert sensitivity(early, n=16, outputs=("peak_year",)).sizes["parameter"] == 1
 
 
-def test_cli_prints_a_ranked_table_and_writes_both_files(tmp_path, capsys):
+def test_cli_prints_a_ranked_table_and_writes_its_files(tmp_path, capsys):
     code = main(["sensitivity", str(TAIYUAN), "--n", "64", "--out", str(tmp_path),
                  "--output", "peak_year", "co2_2030"])
     text = capsys.readouterr().out
@@ -254,7 +254,9 @@ def test_cli_prints_a_ranked_table_and_writes_both_files(tmp_path, capsys):
     saved = xr.open_dataset(tmp_path / "sensitivity.nc")
     assert saved.attrs["n"] == 64 and saved["total_order"].attrs["units"] == "1"
     saved.close()
-    assert not list(tmp_path.glob(".staging-*"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "sensitivity.csv", "sensitivity.nc", "sensitivity.png"]
+    assert (tmp_path / "sensitivity.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_cli_morris_and_bad_input_exit_codes(tmp_path, capsys, scenario_file):

@@ -120,12 +120,13 @@ def test_bad_grid_values_are_refused_before_any_run(taiyuan, values, fragment):
     assert info.value.field == DECLINE
 
 
-def test_cli_prints_a_table_and_writes_netcdf_and_csv(taiyuan, tmp_path, capsys):
+def test_cli_prints_a_table_and_writes_netcdf_csv_and_heat_map(taiyuan, tmp_path, capsys):
     code = main(["sweep", str(TAIYUAN), "--set", f"{DECLINE}=0.01:0.03:3", "--set",
                  f"{EXPORT_FACTOR}=0,1", "--draws", "500", "--seed", "3", "--out", str(tmp_path)])
     printed = capsys.readouterr().out
     assert code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep.csv", "sweep.nc"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep.csv", "sweep.nc", "sweep.png"]
+    assert (tmp_path / "sweep.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     expected = sweep(taiyuan, {DECLINE: [0.01, 0.02, 0.03], EXPORT_FACTOR: [0.0, 1.0]},
                      draws=500, seed=3)
     with xr.open_dataset(tmp_path / "sweep.nc") as stored:
