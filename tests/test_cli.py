@@ -1,6 +1,7 @@
 """The ``simulate`` command as a user runs it: a real subprocess of the installed console script."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 import xarray as xr
 
 import simulator
+from simulator.labels import has_chinese_font
 
 from conftest import TAIYUAN, minimal_scenario
 
@@ -57,6 +59,8 @@ def test_summary_targets_carry_the_plans_own_words(taiyuan_run):
                                                 "non_fossil_share", "renewable_capacity"}
 
 
+@pytest.mark.skipif(not os.environ.get("CI") and not has_chinese_font(),
+                    reason="no font with Chinese characters (CI installs fonts-wqy-microhei)")
 def test_chinese_run_draws_its_charts_in_chinese(tmp_path):
     result = simulate(TAIYUAN, "--draws", "2000", "--lang", "zh", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
@@ -140,3 +144,12 @@ def test_unwritable_output_folder_exits_2(tmp_path):
 def test_unknown_option_exits_2():
     result = simulate(TAIYUAN, "--no-such-option")
     assert result.returncode == 2 and "unrecognized arguments" in result.stderr
+
+
+def test_scenario_without_uncertainty_writes_the_deterministic_files(tmp_path, scenario_file):
+    result = simulate(scenario_file(minimal_scenario()), "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "fan_chart.png", "iamc.csv", "projection.nc", "report.html", "summary.json"]
+    iamc = (tmp_path / "out" / "iamc.csv").read_text(encoding="utf-8")
+    assert "Emissions|CO2," in iamc and "Percentile" not in iamc
