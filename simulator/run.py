@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import xarray as xr
 
@@ -9,7 +11,7 @@ from . import __version__, kernel
 from .drivers import kernel_inputs
 from .ensemble import allocate, ensemble_inputs, to_dataset
 from .ensemble_kernel import simulate_into
-from .errors import ScenarioError
+from .errors import InputError, ScenarioError
 from .peak import TARGET_PEAK_YEAR
 from .sampling import Sampler
 from .scenario import Scenario
@@ -137,6 +139,8 @@ def simulate(scenario: Scenario, draws: int = 100_000, seed: int = 0, keep: str 
         turns it into probabilities.
     """
     start, stop = _check_run(draws, seed, keep, chunk)
+    if keep == "full":
+        check_full_fits(stop - start, len(scenario.years))
     if scheduler is not None:
         return _simulate_as_tasks(scenario, draws, seed, keep, (start, stop), progress,
                                   scheduler, draw_chunks(start, stop, chunk_draws))
@@ -204,6 +208,38 @@ def run_block(inputs, sampler, values, out: dict, a: int, b: int, first_draw: in
         out["peak_t"][a:b], out["peak_co2"][a:b], out["co2_at"][a:b], out["cumulative"][a:b],
         out["after"][a:b], out["hits"][a:b], out["clamps"][a:b], out["rescales"][a:b], full,
         keep == "full")
+
+
+# Full trajectories may take at most this share of the machine's memory: the rest is for the
+# per-draw summaries, the sampled values, the Dataset built from them and the netCDF writer.
+FULL_MEMORY_SHARE = 0.5
+
+
+def check_full_fits(draws: int, years: int, memory_bytes: int | None = None) -> None:
+    """Refuse, before any allocation, full trajectories that would not fit in memory.
+
+    Raises
+    ------
+    InputError
+        Naming ``--keep full`` with the estimate and what to do instead.
+    """
+    memory_bytes = physical_memory() if memory_bytes is None else memory_bytes
+    per_draw = len(kernel.OUTPUT_NAMES) * years * 8  # float64 per output and year
+    if draws * per_draw <= FULL_MEMORY_SHARE * memory_bytes:
+        return
+    gib = 2.0 ** 30
+    raise InputError(
+        "--keep", None, f"full trajectories of {draws:,} draws need about "
+        f"{draws * per_draw / gib:,.1f} GiB ({len(kernel.OUTPUT_NAMES)} variables x {years} "
+        f"years x 8 bytes a draw), more than {FULL_MEMORY_SHARE:.0%} of this machine's "
+        f"{memory_bytes / gib:,.1f} GiB", value="full",
+        allowed=f"--keep summary (per-draw summaries: memory grows with draws only), or at most "
+        f"{int(FULL_MEMORY_SHARE * memory_bytes // per_draw):,} draws with --keep full")
+
+
+def physical_memory() -> int:
+    """This machine's memory in bytes."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
 def _check_run(draws, seed, keep, chunk) -> tuple[int, int]:

@@ -50,3 +50,9 @@ def write_scenario(folder: Path, data: dict, name: str = "scenario.yaml") -> Pat
 def scenario_file(tmp_path):
     """Write a scenario mapping to a YAML file in the test's temporary folder."""
     return lambda data, name="scenario.yaml": write_scenario(tmp_path, data, name)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--regenerate-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/*.nc from the current code (a change of results "
+                     "becomes a visible diff of those files)")

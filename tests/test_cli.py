@@ -153,3 +153,24 @@ def test_scenario_without_uncertainty_writes_the_deterministic_files(tmp_path, s
         "fan_chart.png", "iamc.csv", "projection.nc", "report.html", "summary.json"]
     iamc = (tmp_path / "out" / "iamc.csv").read_text(encoding="utf-8")
     assert "Emissions|CO2," in iamc and "Percentile" not in iamc
+
+
+def test_full_trajectories_that_cannot_fit_are_refused_up_front(tmp_path):
+    # 10^8 draws x 11 variables x 39 years x 8 bytes = 319.6 GiB: refused before any allocation
+    result = simulate(TAIYUAN, "--keep", "full", "--draws", "100000000", "--out", tmp_path / "o")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "full trajectories of 100,000,000 draws need about 319.6 GiB" in result.stderr
+    assert "--keep summary" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_full_trajectory_limit_is_half_the_memory():
+    from simulator.errors import InputError
+    from simulator.run import check_full_fits
+
+    per_draw = 11 * 39 * 8  # 11 output variables
+    check_full_fits(1000, 39, memory_bytes=2 * 1000 * per_draw)  # exactly half: allowed
+    with pytest.raises(InputError) as refused:
+        check_full_fits(1001, 39, memory_bytes=2 * 1000 * per_draw)
+    assert refused.value.field is None and refused.value.file == "--keep"
+    assert "or at most 1,000 draws with --keep full" in str(refused.value)
