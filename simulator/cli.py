@@ -82,18 +82,26 @@ def main(argv: list[str] | None = None) -> int:
 
 def add_ensemble_options(parser: argparse.ArgumentParser,
                          draws: int | None = DEFAULT_DRAWS) -> None:
-    """The options every ensemble command shares: scenario, --draws (unless ``draws`` is
-    None, for commands that size their runs otherwise), --seed, --out, --scheduler."""
+    """The options every one-scenario ensemble command shares: the scenario, then
+    ``add_run_options``."""
     parser.add_argument("scenario", type=Path, help="scenario YAML file, e.g. "
                         "scenarios/taiyuan_base.yaml")
+    add_run_options(parser, draws)
+
+
+def add_run_options(parser: argparse.ArgumentParser, draws: int | None = DEFAULT_DRAWS,
+                    out: Path | None = None) -> None:
+    """--draws (unless ``draws`` is None, for commands that size their runs otherwise), --seed,
+    --out (default ``out``, or None for results/<scenario name>/: see ``output_folder``) and
+    --scheduler."""
     if draws is not None:
         parser.add_argument("--draws", type=_whole(1), default=draws, metavar="N",
                             help=f"Monte Carlo draws (default {draws:,})")
     parser.add_argument("--seed", type=_whole(0), default=DEFAULT_SEED, metavar="S",
                         help=f"random seed; with the run's size it fixes every result "
                         f"(default {DEFAULT_SEED})")
-    parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="output folder (default: results/<scenario name>/)")
+    parser.add_argument("--out", type=Path, default=out, metavar="DIR",
+                        help=f"output folder (default: {out or 'results/<scenario name>'}/)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run the draws as Dask tasks: a dask.distributed scheduler "
                         "address (tcp://host:8786), or 'processes' for a local cluster")

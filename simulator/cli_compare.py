@@ -8,12 +8,11 @@ from pathlib import Path
 
 import xarray as xr
 
-from .cli import DEFAULT_SEED, _whole, add_language_option, chart_writers, run_command
+from .cli import add_language_option, add_run_options, chart_writers, run_command
 from .compare import COMPARE_DRAWS, SCENARIO_DIM, compare, comparison_table, horizons
 from .io import TEN_DIGITS, csv_writer, netcdf_writer, write_results
 from .report import WAN_T_PER_MT, text_table
 from .scenario import load_scenario
-from .tasks import SCHEDULER_OPTION
 
 PROG = "simulate compare"
 COMPARISON_FOLDER = Path("results") / "comparison"
@@ -26,15 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         "comparison.png.")
     parser.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO",
                         help="scenario YAML files, e.g. scenarios/*_base.yaml")
-    parser.add_argument("--draws", type=_whole(1), default=COMPARE_DRAWS, metavar="N",
-                        help=f"Monte Carlo draws per scenario (default {COMPARE_DRAWS:,})")
-    parser.add_argument("--seed", type=_whole(0), default=DEFAULT_SEED, metavar="S",
-                        help=f"random seed, the same for every scenario (default {DEFAULT_SEED})")
-    parser.add_argument("--out", type=Path, default=COMPARISON_FOLDER, metavar="DIR",
-                        help=f"output folder (default: {COMPARISON_FOLDER}/)")
-    parser.add_argument(SCHEDULER_OPTION, metavar="ADDRESS",
-                        help="run the scenarios as Dask tasks: a dask.distributed scheduler "
-                        "address (tcp://host:8786), or 'processes' for a local cluster")
+    add_run_options(parser, COMPARE_DRAWS, out=COMPARISON_FOLDER)
     add_language_option(parser)
     return parser
 

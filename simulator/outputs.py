@@ -70,8 +70,8 @@ def write_run(out_dir: Path, run: RunResult, command: str, lang: str = "en") -> 
     from .iamc import iamc_writer
 
     charts = {name: plots.png_bytes(figure) for name, figure in run_charts(run, lang).items()}
-    html = render_html(run.info, [(name, png) for name, png in charts.items()], run.scenario,
-                       run.ensemble, command, lang)
+    html = render_html(run.info, list(charts.items()), run.scenario, run.ensemble, command,
+                       lang)
     writers = {SUMMARY_FILE: json_writer(run.info),
                PROJECTION_FILE: netcdf_writer(run.projection)}
     if run.ensemble is not None:

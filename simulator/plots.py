@@ -26,6 +26,7 @@ from .ensemble import TARGET_TOLERANCE
 from .labels import (co2_unit, font_families, label, output_name, parameter_name, percent,
                      region_name, target_name, unit_name)
 from .peak import TARGET_PEAK_YEAR, peak_summary
+from .report import plan_value_text
 from .targets import UNIT_TO_MODEL
 
 DPI = 120  # the fan chart: 960 x 672 pixels
@@ -275,7 +276,7 @@ def _scorecard_table(ax, targets: list, lang: str) -> None:
         name = f"{target_name(target, lang)}, {target['year']}" if lang == "en" else \
             f"{target_name(target, lang)}（{target['year']}年）"
         cells = {"col_target": textwrap.fill(name, width),
-                 "col_plan": _with_unit(_plan_number(target["plan_value"]), unit, lang),
+                 "col_plan": _with_unit(plan_value_text(target["plan_value"]), unit, lang),
                  "col_model": _with_unit(f"{target['model_value']:.4g}", unit, lang),
                  "col_p": percent(target["probability_met"], lang)}
         for key, (x, align) in CARD_COLUMNS.items():
@@ -295,11 +296,6 @@ def _scorecard_bars(ax, rows: np.ndarray, targets: list) -> None:
 
 def _with_unit(number: str, unit: str, lang: str) -> str:
     return f"{number}{unit}" if lang == "zh" and unit == "%" else f"{number} {unit}"
-
-
-def _plan_number(value) -> str:
-    """A plan value as written: a number, or a range "lo-hi"."""
-    return "-".join(f"{v:g}" for v in value) if isinstance(value, list) else f"{value:g}"
 
 
 # --- the modeller's results: sensitivity and sweeps -----------------------------------------

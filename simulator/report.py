@@ -160,14 +160,15 @@ def _target_table(targets: list) -> list[str]:
     if not targets:
         return []
     header = [["target", "year", "plan", "deterministic", "P(met)"]]
-    rows = [[t["id"], str(t["year"]), f"{_number(t['plan_value'])} {t['unit']}",
+    rows = [[t["id"], str(t["year"]), f"{plan_value_text(t['plan_value'])} {t['unit']}",
              f"{t['model_value']:.4g} {t['unit']}", f"{t['probability_met']:.1%}"]
             for t in targets]
     return ["", "Plan targets (met: at least as good as the plan, within 0.5 %):",
             *("  " + line for line in text_table(header + rows, left=1))]
 
 
-def _number(value) -> str:
+def plan_value_text(value) -> str:
+    """A plan value as written: a number, or a range "lo-hi"."""
     return "-".join(f"{v:g}" for v in value) if isinstance(value, list) else f"{value:g}"
 
 
