@@ -3,6 +3,8 @@
 Every case runs in a fresh process (``benchmarks/cases.py``) with the thread count asked for.
 Compile time is measured honestly: the first case runs against an empty numba cache, so its
 first call compiles every kernel; the other cases reuse that cache, as a user's second run does.
+With --big, the command line also runs 10^7 draws on a terminal and fails if that run fails,
+shows no progress or exceeds its memory budget.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pathlib import Path
 
 import numba
 import numpy as np
+
+BIG_DRAWS = 10_000_000
 
 
 def run_case(name: str, options: list[str], env: dict) -> dict:
@@ -38,6 +42,9 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=5, help="warm runs per case (median)")
     parser.add_argument("--scaling", action="store_true",
                         help="also 1e4..1e7 draws and an end year of 2100")
+    parser.add_argument("--big", action="store_true",
+                        help="also `simulate` with 10^7 draws on a terminal: time, peak memory "
+                        "against its budget, ensemble.nc size, progress shown")
     parser.add_argument("--json", type=Path, default=Path("benchmark-results.json"))
     args = parser.parse_args(argv)
     env = {**os.environ, "NUMBA_NUM_THREADS": str(args.threads),
@@ -52,6 +59,8 @@ def main(argv=None) -> None:
                  for n in (10_000, 100_000, 1_000_000, 10_000_000)]
         rows.append(run_case("simulate", ["--draws", str(args.draws), "--end-year", "2100",
                                           *common], env))
+    if args.big:
+        rows.append(run_case("big", ["--draws", str(BIG_DRAWS)], env))
     print(table(rows, args))
     report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "machine": machine(args.threads), "rows": rows}
@@ -84,6 +93,11 @@ def table(rows: list[dict], args) -> str:
                       f"{r['numpy_s_per_draw'] * 1e6:.3f} us/draw ({r['speedup_vs_numpy']:.1f}x "
                       f"slower); plain Python {r['python_s_per_draw'] * 1e6:,.0f} us/draw "
                       f"({r['speedup_vs_python']:,.0f}x slower)"]
+        if r["case"] == "big":
+            lines += ["", f"simulate with {r['draws']:,} draws ({r['keep']} mode), standard error "
+                      f"on a terminal: {r['first_run_s']:.1f} s, peak {r['peak_mib']:,.0f} MiB "
+                      f"(budget {r['budget_mib']:,} MiB), ensemble.nc {r['ensemble_nc_mib']:,.0f} "
+                      f"MiB, progress bar drawn {r['progress_updates']} times"]
     lines.append("\nfirst s: the first call in a fresh process; for the first case the numba "
                  "cache is empty, so it includes compiling every kernel.")
     return "\n".join(lines)

@@ -3,17 +3,26 @@
 Prints one JSON object: times in seconds, peak memory as the process's maximum resident set
 size in MiB (interpreter, NumPy, numba and the run itself). A separate process per case keeps
 the peak memory and the thread count (``NUMBA_NUM_THREADS``) the case's own.
+
+The case ``big`` is a check as well as a measure: it exits non-zero when the run fails, shows no
+progress or needs more memory than its budget.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
+import os
+import re
 import resource
+import shutil
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
 
@@ -21,6 +30,13 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIO = REPO / "scenarios" / "taiyuan_base.yaml"
+SIMULATE = Path(sys.executable).parent / "simulate"
+# The big run's memory budget: about twice the 2.1 GB that 10^7 summary draws need, so a change
+# that keeps one more copy of the per-draw arrays fails it, while the run still fits beside
+# other work on an 8 GiB machine (it is a sixth of this 24 GiB one).
+BIG_BUDGET_MIB = 4096
+# one drawing of the Monte Carlo bar, e.g. "Monte Carlo:  45%|####5     | 4.50M/10.0M [...]"
+PROGRESS = re.compile(r"Monte Carlo:\s*(\d+)%\|[^|]*\|\s*([\d.]+[kMG]?)/([\d.]+[kMG]?)")
 
 
 def _timed(run, repeat: int) -> tuple[float, list[float]]:
@@ -37,8 +53,8 @@ def _timed(run, repeat: int) -> tuple[float, list[float]]:
 
 
 def _peak_mib(case: str) -> float:
-    """Max RSS of this process, or of the largest child for the CLI case (it runs `simulate`)."""
-    who = resource.RUSAGE_CHILDREN if case == "cli" else resource.RUSAGE_SELF
+    """Max RSS of this process, or of the largest child for the cases that run `simulate`."""
+    who = resource.RUSAGE_CHILDREN if case in ("cli", "big") else resource.RUSAGE_SELF
     return resource.getrusage(who).ru_maxrss / 1024
 
 
@@ -95,7 +111,7 @@ def case_reference(args) -> dict:
 def case_cli(args) -> dict:
     """``simulate scenarios/taiyuan_base.yaml`` end to end, as a user runs it."""
     out = Path(tempfile.mkdtemp())
-    command = [str(Path(sys.executable).parent / "simulate"), str(SCENARIO), "--out", str(out)]
+    command = [str(SIMULATE), str(SCENARIO), "--out", str(out)]
     times = []
     for _ in range(1 + args.repeat):
         start = time.perf_counter()
@@ -105,7 +121,87 @@ def case_cli(args) -> dict:
             "warm_runs_s": times[1:]}
 
 
-CASES = {"simulate": case_simulate, "reference": case_reference, "cli": case_cli}
+def case_big(args) -> dict:
+    """``simulate`` with ``--draws`` (10^7) in summary mode, its standard error on a terminal
+    as in a user's shell: wall time, peak memory, ensemble.nc's size and the progress shown.
+
+    Raises
+    ------
+    SystemExit
+        If the run fails, shows no Monte Carlo progress or peaks above ``--budget-mib``.
+    """
+    out = Path(tempfile.mkdtemp()) / "big"
+    command = [str(SIMULATE), str(SCENARIO), "--draws", str(args.draws), "--out", str(out)]
+    start = time.perf_counter()
+    code, shown, printed = run_on_terminal(command)
+    wall = time.perf_counter() - start
+    ensemble_bytes = (out / "ensemble.nc").stat().st_size if code == 0 else None
+    shutil.rmtree(out.parent)
+    progress = progress_shown(shown)
+    result = {"draws": args.draws, "keep": "summary", "first_run_s": wall,
+              "ensemble_nc_mib": None if ensemble_bytes is None else ensemble_bytes / 2**20,
+              "budget_mib": args.budget_mib, "progress_updates": len(progress),
+              "progress_last": progress[-1] if progress else None}
+    failures = _big_failures(code, shown + printed, progress, _peak_mib("big"), args.budget_mib)
+    if failures:
+        raise SystemExit("big run: " + "; ".join(failures) + f"\n{json.dumps(result)}")
+    return result
+
+
+def _big_failures(code: int, output: str, progress: list, peak_mib: float,
+                  budget_mib: float) -> list[str]:
+    failures = []
+    if code != 0:
+        failures.append(f"simulate exited {code}:\n{output[-2000:]}")
+    if not progress:
+        failures.append("no Monte Carlo progress bar on the terminal")
+    if peak_mib > budget_mib:
+        failures.append(f"peak memory {peak_mib:,.0f} MiB above the budget {budget_mib:,} MiB")
+    return failures
+
+
+def run_on_terminal(command: list[str], env: dict | None = None,
+                    columns: int = 100) -> tuple[int, str, str]:
+    """Run ``command`` with its standard error on a pseudo-terminal ``columns`` wide, as in a
+    user's shell, and its standard output captured.
+
+    Returns
+    -------
+    (int, str, str)
+        The exit code, everything written to the terminal, and the standard output.
+    """
+    controller, terminal = os.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    with tempfile.TemporaryFile() as stdout:
+        child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=stdout,
+                                 stderr=terminal, env=env, cwd=REPO)
+        os.close(terminal)  # the child's copy is then the last: its exit ends the reading
+        shown = _read_until_closed(controller)
+        code = child.wait()
+        stdout.seek(0)
+        printed = stdout.read().decode(errors="replace")
+    return code, shown, printed
+
+
+def _read_until_closed(controller: int) -> str:
+    chunks = []
+    try:
+        while chunk := os.read(controller, 65536):
+            chunks.append(chunk)
+    except OSError:  # EIO: every process holding the terminal has closed it
+        pass
+    finally:
+        os.close(controller)
+    return b"".join(chunks).decode(errors="replace")
+
+
+def progress_shown(terminal: str) -> list[tuple[int, str, str]]:
+    """Each drawing of the Monte Carlo bar in a terminal's output: (percent, done, total)."""
+    return [(int(percent), done, total) for percent, done, total in PROGRESS.findall(terminal)]
+
+
+CASES = {"simulate": case_simulate, "reference": case_reference, "cli": case_cli,
+         "big": case_big}
 
 
 def main(argv=None) -> None:
@@ -117,6 +213,8 @@ def main(argv=None) -> None:
     parser.add_argument("--end-year", type=int)
     parser.add_argument("--block", type=int, default=65_536)
     parser.add_argument("--python-draws", type=int, default=200)
+    parser.add_argument("--budget-mib", type=int, default=BIG_BUDGET_MIB,
+                        help="big: the most memory the run may take")
     args = parser.parse_args(argv)
     result = CASES[args.case](args)
     result.update(case=args.case, peak_mib=_peak_mib(args.case))

@@ -30,8 +30,10 @@ def project_numpy(gdp0: float, energy_intensity0: float, factors: np.ndarray,
     gas = 1.0 - non_fossil_share - coal - oil
     shares = np.stack([coal, oil, gas])
     fuel_co2 = energy * (factors[:3] @ shares)
-    co2 = (fuel_co2 + drivers[k.PROCESS] - drivers[k.CCUS]
-           + drivers[k.EXPORTS] * factors[k.EF_EXPORT] * 10)            # 亿kWh x t/MWh = 10 万t
+    trade = drivers[k.EXPORTS] * factors[k.EF_EXPORT] * 10             # 亿kWh x t/MWh = 10 万t
+    # imports take out at most the CO2 of all the coal in the mix (which holds them)
+    coal_co2 = energy * coal * factors[k.EF_COAL]
+    co2 = fuel_co2 + drivers[k.PROCESS] - drivers[k.CCUS] + np.maximum(trade, -coal_co2)
     rows = {
         "gdp": gdp, "energy_intensity": energy_intensity, "energy": energy,
         "coal_share": coal, "oil_share": oil, "gas_share": gas,
@@ -141,13 +143,15 @@ def _years_numpy(drivers: np.ndarray, scalars: np.ndarray) -> dict:
     non_fossil = np.where(full, 1.0, non_fossil)
     gas = np.where(over, 0.0, 1.0 - non_fossil - coal - oil)
     ef = scalars[:, k.S_EF_COAL:k.S_EF_EXPORT + 1]
+    coal_co2 = energy * coal * ef[:, 0, None]
+    trade = drivers[:, k.EXPORTS] * ef[:, 3, None] * 10
+    limited = trade < -coal_co2  # imported coal power beyond the coal in the mix
     co2 = (energy * (coal * ef[:, 0, None] + oil * ef[:, 1, None] + gas * ef[:, 2, None])
-           + drivers[:, k.PROCESS] - drivers[:, k.CCUS]
-           + drivers[:, k.EXPORTS] * ef[:, 3, None] * 10)
+           + drivers[:, k.PROCESS] - drivers[:, k.CCUS] + np.maximum(trade, -coal_co2))
     return {"gdp": gdp, "energy_intensity": intensity, "energy": energy, "coal_share": coal,
             "oil_share": oil, "gas_share": gas, "non_fossil_share": non_fossil,
             "renewable_capacity": drivers[:, k.CAPACITY], "renewable_generation": generation,
-            "co2": co2, "co2_intensity": co2 / gdp, "rescaled": over.sum(axis=1)}
+            "co2": co2, "co2_intensity": co2 / gdp, "rescaled": (over | limited).sum(axis=1)}
 
 
 def _summaries_numpy(inputs, out: dict, clamped: np.ndarray) -> dict:

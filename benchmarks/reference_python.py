@@ -88,16 +88,20 @@ def _one_draw(inputs, sampler, block, d: int, g: int) -> tuple:
         non_fossil = (generation * local[k.COAL_RATE] / 100 + local[k.OTHER_NON_FOSSIL]) / energy
         coal, oil = local[k.COAL_SHARE], local[k.OIL_SHARE]
         gas = 1.0 - non_fossil - coal - oil
+        adjusted = gas < 0
         if gas < 0:
-            rescaled += 1
             if non_fossil >= 1:
                 coal, oil, gas, non_fossil = 0.0, 0.0, 0.0, 1.0
             else:
                 scale = (1 - non_fossil) / (coal + oil)
                 coal, oil, gas = coal * scale, oil * scale, 0.0
+        coal_co2 = energy * coal * scalars[k.S_EF_COAL]
+        trade = local[k.EXPORTS] * scalars[k.S_EF_EXPORT] * 10
+        if trade < -coal_co2:  # imported coal power beyond the coal in the mix
+            adjusted, trade = True, -coal_co2
+        rescaled += adjusted
         co2 = (energy * (coal * scalars[k.S_EF_COAL] + oil * scalars[k.S_EF_OIL]
-                         + gas * scalars[k.S_EF_GAS]) + local[k.PROCESS] - local[k.CCUS]
-               + local[k.EXPORTS] * scalars[k.S_EF_EXPORT] * 10)
+                         + gas * scalars[k.S_EF_GAS]) + local[k.PROCESS] - local[k.CCUS] + trade)
         co2_path.append(co2)
         values.append({"gdp": gdp, "energy_intensity": intensity, "energy": energy,
                        "coal_share": coal, "oil_share": oil, "gas_share": gas,

@@ -1,7 +1,9 @@
 """``simulate``: argument parsing, calls into the library, printing. No model logic here.
 
 Exit codes: 0 success; 2 bad input (the message names the file, field, value and what is
-allowed); 1 anything else.
+allowed) or an output folder that cannot be written in full; 130 and 143 interrupted by Ctrl-C
+(SIGINT) or SIGTERM, the output folder as it was (or with all the new files, when the signal
+came as they were moved in); 1 anything else.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import shlex
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
 from .errors import InputError
+from .interrupts import end_by, exit_code, stop_on_interrupts
 from .labels import LANGUAGES, chinese_font
 from .outputs import run_scenario, write_run
 from .report import format_report
@@ -71,7 +75,35 @@ COMMANDS = {"calibrate": calibrate_main, "sweep": "simulator.cli_sweep",
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command ``argv`` names (default: this program's arguments) and return its exit
+    code. Ctrl-C or SIGTERM stops it with a message (``simulator.interrupts``): called as the
+    program (no ``argv``), the process then ends by that signal, which a shell reports as 130
+    or 143; called with ``argv``, that code is returned."""
+    as_program = argv is None
     argv = sys.argv[1:] if argv is None else argv
+    try:
+        with stop_on_interrupts():
+            return _command(argv)
+    except KeyboardInterrupt as stop:  # Interrupted, or a Ctrl-C another handler turned into one
+        signum = getattr(stop, "signum", signal.SIGINT)
+        print(f"simulate: {interrupted_message(signum, getattr(stop, 'written', []))}",
+              file=sys.stderr)
+        if as_program:
+            end_by(signum)
+        return exit_code(signum)
+
+
+def interrupted_message(signum: int, written: list[Path]) -> str:
+    """What an interrupted command says about its output folder."""
+    name = signal.Signals(signum).name
+    if written:
+        return f"interrupted ({name}) just after writing the results to " \
+            f"{', '.join(map(str, written))}; they are complete"
+    return f"interrupted ({name}); no results were written, and the output folder keeps " \
+        "its earlier results"
+
+
+def _command(argv: list[str]) -> int:
     if argv and argv[0] in COMMANDS:
         command = COMMANDS[argv[0]]
         if isinstance(command, str):

@@ -8,7 +8,10 @@ import math
 import sys
 
 from .cli import add_ensemble_options, output_folder, run_command
-from .effort import FOUND, REQUIRE_DRAWS, UNREACHABLE, Evaluation, RequiredValue, required_value
+from .effort import (
+    FOUND, REQUIRE_DRAWS, UNREACHABLE, Evaluation, RequiredValue, _check_probability,
+    required_value,
+)
 from .errors import InputError
 from .io import json_writer, write_results
 from .peak import TARGET_PEAK_YEAR
@@ -35,11 +38,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_range_attached(argv))
     return run_command(PROG, lambda: _run(args))
 
 
+def _range_attached(argv: list[str]) -> list[str]:
+    """``--range -0.02:0.04`` as ``--range=-0.02:0.04``: argparse takes a word that starts with
+    '-' and is not a plain number for an option, so a LOW below zero would read as one."""
+    words: list[str] = []
+    for word in argv:
+        if words and words[-1] == "--range" and word.startswith("-") and ":" in word:
+            words[-1] = f"--range={word}"
+        else:
+            words.append(word)
+    return words
+
+
 def _run(args: argparse.Namespace) -> str:
+    check_probability(args.probability)
     bounds = parse_range(args.search_range)
     scenario = load_scenario(args.scenario)
     result = required_value(scenario, args.param, args.probability, draws=args.draws,
@@ -50,6 +66,15 @@ def _run(args: argparse.Namespace) -> str:
     return format_required(result, written)
 
 
+def check_probability(probability: float) -> None:
+    """``InputError`` naming --probability unless it is a fraction in (0, 1)."""
+    try:
+        _check_probability(probability)
+    except InputError as err:
+        raise InputError("--probability", None, err.problem, value=err.value,
+                         allowed=err.allowed) from None
+
+
 def parse_range(text: str | None) -> tuple[float, float] | None:
     if text is None:
         return None
@@ -58,6 +83,9 @@ def parse_range(text: str | None) -> tuple[float, float] | None:
     except ValueError:
         raise InputError("--range", None, "cannot read the range", value=text,
                          allowed=RANGE_FORM) from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise InputError("--range", None, "LOW and HIGH must be finite", value=text,
+                         allowed=RANGE_FORM)
     if not low < high:
         raise InputError("--range", None, "LOW must be below HIGH", value=text,
                          allowed=RANGE_FORM)

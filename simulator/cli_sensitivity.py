@@ -49,8 +49,10 @@ def main(argv: list[str]) -> int:
         parser.error(f"argument --n: {n} is not allowed for {args.method}; allowed: "
                      + ("a power of two >= 2, e.g. 1024 or 4096" if args.method == "sobol"
                         else "a whole number >= 2"))
-    if args.seed < 0:
-        parser.error(f"argument --seed: {args.seed} is below the minimum 0")
+    repeated = sorted({name for name in args.output if args.output.count(name) > 1})
+    if repeated:
+        parser.error(f"argument --output: {', '.join(repeated)} given twice; allowed: each of "
+                     f"{', '.join(OUTPUTS)} at most once")
     return run_command(PROG, lambda: _run(args, n))
 
 

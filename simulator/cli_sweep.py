@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 import sys
 
 import numpy as np
@@ -18,9 +19,10 @@ from .scenario import load_scenario
 from .sweeps import SWEEP_DRAWS, TARGET_DIM, sweep, sweep_table
 
 PROG = "simulate sweep"
-SET_FORMS = ("PATH=START:STOP:N (N >= 2 evenly spaced values from START to STOP, e.g. "
-             "paths.energy_intensity_decline.values.2026=0.01:0.04:4) or PATH=V1,V2,... (a list "
-             "of numbers, e.g. base.coal_share=0.78,0.80)")
+MAX_GRID_POINTS = 10_000  # every point is a whole peak test: about 0.2 s at 20,000 draws
+SET_FORMS = (f"PATH=START:STOP:N (N from 2 to {MAX_GRID_POINTS:,} evenly spaced values from "
+             "START to STOP, e.g. paths.energy_intensity_decline.values.2026=0.01:0.04:4) or "
+             "PATH=V1,V2,... (a list of numbers, e.g. base.coal_share=0.78,0.80)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,24 +63,54 @@ def parse_settings(settings: list[str]) -> dict[str, list[float]]:
             raise InputError("--set", None, f"{path} is given twice", value=text,
                              allowed="each parameter once, with all its values")
         grid[path] = values
+    points = math.prod(len(values) for values in grid.values())
+    if points > MAX_GRID_POINTS:
+        raise InputError("--set", None, f"the grid has {points:,} points", value=settings,
+                         allowed=f"at most {MAX_GRID_POINTS:,} points (each runs the peak "
+                         "test on --draws draws)")
     return grid
 
 
 def parse_setting(text: str) -> tuple[str, list[float]]:
+    """One ``--set PATH=VALUES`` -> (path, values), in either of the ``SET_FORMS``."""
     path, sep, spec = (part.strip() for part in text.partition("="))
     if not sep or not path or not spec:
         raise InputError("--set", None, "expected PATH=VALUES", value=text, allowed=SET_FORMS)
     try:
-        if ":" not in spec:
-            return path, [float(v) for v in spec.split(",")]
-        start, stop, count = spec.split(":")
-        n = int(count)
-        if n < 2:
-            raise ValueError
-        return path, [float(f"{v:.12g}") for v in np.linspace(float(start), float(stop), n)]
-    except ValueError:
-        raise InputError("--set", None, f"cannot read the values {spec!r} of {path}",
+        if ":" in spec:
+            return path, _evenly_spaced(spec)
+        return path, [_finite(v, "a value") for v in spec.split(",")]
+    except ValueError as err:
+        raise InputError("--set", None, f"cannot read the values {spec!r} of {path}: {err}",
                          value=text, allowed=SET_FORMS) from None
+
+
+def _evenly_spaced(spec: str) -> list[float]:
+    """START:STOP:N -> N evenly spaced values, rounded to 12 significant digits (0.78:0.82:5
+    gives 0.81, not 0.8099999999999999)."""
+    parts = spec.split(":")
+    if len(parts) != 3:
+        raise ValueError(f"START:STOP:N has 3 parts, not {len(parts)}")
+    start, stop = _finite(parts[0], "START"), _finite(parts[1], "STOP")
+    try:
+        count = int(parts[2])
+    except ValueError:
+        raise ValueError(f"N {parts[2].strip()!r} is not a whole number") from None
+    if not 2 <= count <= MAX_GRID_POINTS:
+        raise ValueError(f"N is {count}, not from 2 to {MAX_GRID_POINTS:,}")
+    return [float(f"{v:.12g}") for v in np.linspace(start, stop, count)]
+
+
+def _finite(text: str, name: str) -> float:
+    if not text.strip():
+        raise ValueError(f"{name} is missing")
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{name} {text.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{name} {text.strip()!r} is not a finite number")
+    return value
 
 
 def format_sweep(result: xr.Dataset, written: list) -> str:

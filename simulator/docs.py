@@ -65,8 +65,10 @@ def _uncertainty_tables() -> list[str]:
         "",
         "Draws that push a driver outside its bounds are clamped (`clamped_values` in the "
         "ensemble); in a year where non-fossil supply leaves no room for gas, coal and oil are "
-        "scaled down so the shares sum to one (`rescaled_fuel_mix_years`). Both are counted "
-        "and reported (`clamping` in summary.json).",
+        "scaled down so the shares sum to one, and imported coal power (negative "
+        "`net_electricity_exports` under territorial accounting) takes out at most the CO2 of "
+        "the coal in the mix (`rescaled_fuel_mix_years` counts both). Both are counted and "
+        "reported (`clamping` in summary.json).",
     ]
     return lines
 

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 from .errors import InputError
 from .scenario import Scenario
-from .schema import Field
+from .schema import LARGEST, Field
 from .sweeps import check_horizon, run_points, settable_field
 from .tasks import progress_bar
 
@@ -189,6 +189,7 @@ def search_range(scenario: Scenario, path: str, field: Field,
 
 def _default_range(plan: float, field: Field) -> tuple[float, float]:
     low, high = sorted((0.0, DEFAULT_SCALE * plan))
-    if low == high:
-        return field.bounds
+    if low == high:  # no plan value to scale from: the field's own range, unless that is
+        # only the schema's numerical limit (searching 0..10^9 says nothing): ask for a range
+        return (math.nan, math.nan) if LARGEST in map(abs, field.bounds) else field.bounds
     return max(low, field.bounds[0]), min(high, field.bounds[1])

@@ -118,8 +118,9 @@ def to_dataset(scenario: Scenario, inputs: EnsembleInputs, out: dict, start: int
         "clamped_values": ((DRAW_DIM,), out["clamps"], _meta("1", "driver values clamped to "
                            "their bounds in this draw")),
         "rescaled_fuel_mix_years": ((DRAW_DIM,), out["rescales"], _meta(
-            "1", "years in which non-fossil supply left no room for gas, so coal and oil were "
-            "scaled down to make the shares sum to one")),
+            "1", "years in which the fuel mix was adjusted: coal and oil scaled down where "
+            "non-fossil supply left no room for gas, imported coal power limited to the coal "
+            "in the mix")),
     }
     coords = {DRAW_DIM: draws, "target": [c.label for c in inputs.comparisons],
               "parameter": parameters}

@@ -142,7 +142,8 @@ def _lane_energy(j, local, gdp, intensity):
 
 @njit(inline="always", fastmath=FASTMATH)
 def _lane_co2(j, local, scalar, energy, coal, oil, gas):
-    """One lane's CO2 in its year from its energy and fuel shares."""
+    """One lane's CO2 in its year from its energy and fuel shares, and whether its imported
+    coal power was limited to the coal in the mix."""
     return _co2(energy, coal, oil, gas, scalar[S_EF_COAL, j], scalar[S_EF_OIL, j],
                 scalar[S_EF_GAS, j], local[PROCESS, j], local[CCUS, j], local[EXPORTS, j],
                 scalar[S_EF_EXPORT, j])
@@ -151,21 +152,22 @@ def _lane_co2(j, local, scalar, energy, coal, oil, gas):
 @njit(inline="always", fastmath=FASTMATH)
 def _lane_year(j, local, scalar, gdp, intensity):
     """The model of one lane in one year: energy, generation, fuel shares, CO2, and 1 if the
-    fuel mix had to be rescaled."""
+    fuel mix had to be adjusted (rescaled, or imported coal power limited to the coal left)."""
     energy, generation, non_fossil = _lane_energy(j, local, gdp, intensity)
     coal, oil, gas, non_fossil, rescaled = _fit_fuel_mix(
         local[COAL_SHARE, j], local[OIL_SHARE, j], non_fossil)
-    co2 = _lane_co2(j, local, scalar, energy, coal, oil, gas)
-    return energy, generation, coal, oil, gas, non_fossil, co2, rescaled
+    co2, limited = _lane_co2(j, local, scalar, energy, coal, oil, gas)
+    return energy, generation, coal, oil, gas, non_fossil, co2, rescaled | limited
 
 
 @njit(inline="always", fastmath=FASTMATH)
-def _year_co2(co2, t, local, scalar, gdp, intensity, rescaled, over_full, found):
+def _year_co2(co2, t, local, scalar, gdp, intensity, adjusted, adjust, found):
     """Advance GDP and intensity to year t and compute every lane's CO2. Only CO2 is kept
     here, so the loop vectorises; ``_year_outputs`` gives the rest when a year needs it.
-    The loop takes gas as what the other fuels leave; the rare lanes where that is negative
-    (flagged in ``over_full``) are then redone with the fuel mix rescaled (``_lane_year``),
-    which gives every lane the same bits as ``_lane_year`` would."""
+    The loop takes gas as what the other fuels leave; the rare lanes where that is negative,
+    or whose imported coal power was limited (flagged in ``adjust``), are then redone with the
+    fuel mix fitted (``_lane_year``) and counted in ``adjusted``, which gives every lane the
+    same bits as ``_lane_year`` would."""
     if t > 0:
         for j in range(co2.shape[0]):
             gdp[j] *= 1.0 + local[GDP_GROWTH, j]
@@ -174,12 +176,12 @@ def _year_co2(co2, t, local, scalar, gdp, intensity, rescaled, over_full, found)
         energy, _, non_fossil = _lane_energy(j, local, gdp, intensity)
         coal, oil = local[COAL_SHARE, j], local[OIL_SHARE, j]
         gas = _gas_share(coal, oil, non_fossil)
-        co2[j] = _lane_co2(j, local, scalar, energy, coal, oil, gas)
-        over_full[j] = not gas >= 0.0
-    for i in range(flagged(over_full, co2.shape[0], found)):
+        co2[j], limited = _lane_co2(j, local, scalar, energy, coal, oil, gas)
+        adjust[j] = limited or not gas >= 0.0
+    for i in range(flagged(adjust, co2.shape[0], found)):
         j = found[i]
         _, _, _, _, _, _, co2[j], moved = _lane_year(j, local, scalar, gdp, intensity)
-        rescaled[j] += moved
+        adjusted[j] += moved
 
 
 @njit(inline="always", fastmath=FASTMATH)

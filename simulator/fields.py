@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections import Counter
 from pathlib import Path
 
 from . import uncertainty
@@ -69,7 +70,7 @@ def check_number(f: Field, value, file: Path, where: str):
         expected = "a whole number" if f.kind == "int" else "a number"
         raise ScenarioError(file, where, f"wrong type: expected {expected}", value=value,
                             allowed=f.allowed())
-    if not math.isfinite(_as_float(value)):
+    if not is_finite(value):
         raise ScenarioError(file, where, "not a finite number", value=value, allowed=f.allowed())
     lo, hi = f.bounds
     if not lo <= value <= hi:
@@ -80,12 +81,17 @@ def check_number(f: Field, value, file: Path, where: str):
     return value if f.kind == "int" else float(value)
 
 
-def _as_float(number) -> float:
-    """The number as a float; an integer too large for one counts as infinite."""
+def is_finite(number) -> bool:
+    """Whether a number is finite as a float (an integer too large for one is not)."""
     try:
-        return float(number)
+        return math.isfinite(number)
     except OverflowError:
-        return math.inf
+        return False
+
+
+def repeated(names: list) -> list:
+    """The names that occur more than once, sorted (in linear time: lists may be long)."""
+    return sorted(name for name, count in Counter(names).items() if count > 1)
 
 
 def _check_driver_path(f: Field, value, file: Path) -> DriverPath:
@@ -117,8 +123,8 @@ def _check_parameter_list(f: Field, value, file: Path) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ScenarioError(file, f.path, "wrong type: expected a list of parameter paths",
                             value=value, allowed=f.allowed())
-    repeated = sorted({v for v in value if value.count(v) > 1})
-    if repeated:
-        raise ScenarioError(file, f.path, "a parameter is listed twice", value=repeated[0],
+    twice = repeated(value)
+    if twice:
+        raise ScenarioError(file, f.path, "a parameter is listed twice", value=twice[0],
                             allowed="each parameter once")
     return tuple(value)

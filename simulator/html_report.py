@@ -68,8 +68,9 @@ TEXT = {
         "fact_years": "Peak year over the draws: median {median} (5-95\u00a0%: {low}-{high}).",
         "fact_levels": "Peak CO2 over the draws: median {median} (5-95\u00a0%: {low}-{high}).",
         "fact_bounds": "Bounds: {clamped:,} draws had a driver value outside its bounds, "
-                       "clamped; in {rescaled:,} draws non-fossil supply left no room for gas "
-                       "in some years, so coal and oil were scaled down.",
+                       "clamped; in {rescaled:,} draws the fuel mix was adjusted in some years "
+                       "(coal and oil scaled down where non-fossil supply left no room for gas, "
+                       "imported coal power limited to the coal in the mix).",
         "fact_words": "Likelihood words (IPCC): virtually certain ≥ 99\u00a0%, very likely "
                       "≥ 90\u00a0%, likely ≥ 66\u00a0%, about as likely as not 33-66\u00a0%, "
                       "unlikely ≤ 33\u00a0%, very unlikely ≤ 10\u00a0%, exceptionally unlikely "
@@ -162,7 +163,8 @@ TEXT = {
         "fact_years": "各次抽样的达峰年份：中位数 {median}年（5%-95%：{low}-{high}年）。",
         "fact_levels": "各次抽样的峰值排放：中位数 {median}（5%-95%：{low}-{high}）。",
         "fact_bounds": "边界：{clamped:,}次抽样有驱动因素超出范围而被截断；{rescaled:,}次抽样"
-                       "在某些年份非化石能源供应挤占了天然气空间，煤炭和石油占比因此按比例下调。",
+                       "在某些年份调整了能源结构（非化石能源供应挤占天然气空间时按比例下调煤炭和石油占比；"
+                       "调入煤电以能源结构中的煤炭为限）。",
         "fact_words": "可能性用语（IPCC）：几乎确定 ≥99%，很可能 ≥90%，可能 ≥66%，或许可能 "
                       "33%-66%，不太可能 ≤33%，很不可能 ≤10%，几乎不可能 ≤1%。",
         "h_charts": "图表",

@@ -65,9 +65,25 @@ def _gas_share(coal, oil, non_fossil):
 
 @njit(inline="always", fastmath=FASTMATH)
 def _co2(energy, coal, oil, gas, ef_coal, ef_oil, ef_gas, process, ccus, exports, ef_export):
-    """CO2 of one year (万t): fuel use times factors, plus the optional terms."""
+    """CO2 of one year (万t): fuel use times factors, plus the optional terms; and whether
+    the electricity trade term was limited (see ``_trade_co2``)."""
     fuel = energy * (coal * ef_coal + oil * ef_oil + gas * ef_gas)
-    return fuel + process - ccus + exports * ef_export * MWH_PER_YI_KWH_TO_WAN_T
+    trade, limited = _trade_co2(energy * coal * ef_coal, exports, ef_export)
+    return fuel + process - ccus + trade, limited
+
+
+@njit(inline="always", fastmath=FASTMATH)
+def _trade_co2(coal_co2, exports, ef_export):
+    """CO2 of net electricity exports (万t) and whether it was limited.
+
+    Exports add the CO2 of power made here and used elsewhere. Imports (negative) take out the
+    CO2 of imported coal power, which energy statistics count in the coal share: at most the
+    CO2 of all the coal in the mix (``coal_co2``), so that coal burnt here never goes below
+    zero. That limit binds only where a drawn fuel mix has less coal than the imports bring
+    (``limited`` is then True, and the draw's adjusted years count it); a deterministic path
+    where it binds is refused (``simulator.run.project``)."""
+    trade = exports * ef_export * MWH_PER_YI_KWH_TO_WAN_T
+    return max(trade, -coal_co2), trade < -coal_co2
 
 
 @njit(inline="always", fastmath=FASTMATH)
@@ -102,8 +118,8 @@ def project_into(gdp0, energy_intensity0, factors, drivers, out):
         coal_share = drivers[COAL_SHARE, t]
         oil_share = drivers[OIL_SHARE, t]
         gas_share = _gas_share(coal_share, oil_share, non_fossil_share)
-        co2 = _co2(energy, coal_share, oil_share, gas_share, factors[EF_COAL], factors[EF_OIL],
-                   factors[EF_GAS], drivers[PROCESS, t], drivers[CCUS, t], drivers[EXPORTS, t],
-                   factors[EF_EXPORT])
+        co2, _ = _co2(energy, coal_share, oil_share, gas_share, factors[EF_COAL],
+                      factors[EF_OIL], factors[EF_GAS], drivers[PROCESS, t], drivers[CCUS, t],
+                      drivers[EXPORTS, t], factors[EF_EXPORT])
         _store(out, t, gdp, energy_intensity, energy, coal_share, oil_share, gas_share,
                non_fossil_share, drivers[CAPACITY, t], generation, co2)

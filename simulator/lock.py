@@ -25,6 +25,15 @@ def lock_path(scenario_file: Path) -> Path:
     return scenario_file.with_name(scenario_file.stem + LOCK_SUFFIX)
 
 
+def is_file(path: Path) -> bool:
+    """``path.is_file()``, but False rather than an error for a name the system refuses
+    (longer than a file name can be)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def inputs_digest(files: list[Path]) -> str:
     """SHA-256 over the bytes of the files a calibration read, in order."""
     digest = hashlib.sha256()
@@ -36,7 +45,7 @@ def inputs_digest(files: list[Path]) -> str:
 def fit_inputs(chain: list[Path], targets: list[Path]) -> list[Path]:
     """What a fit of ``chain[0]`` read: the file, each parent and the parent's own lock (its
     calibrated values are the child's starting point), and the target files."""
-    parents = [f for parent in chain[1:] for f in (parent, lock_path(parent)) if f.exists()]
+    parents = [f for parent in chain[1:] for f in (parent, lock_path(parent)) if is_file(f)]
     return [chain[0], *parents, *targets]
 
 
@@ -46,20 +55,29 @@ def read_lock(scenario_file: Path, chain: list[Path], read_mapping) -> dict | No
     ``chain`` is the scenario file followed by its ``extends`` parents.
     """
     path = lock_path(scenario_file)
-    if not path.exists():
+    if not is_file(path):
         return None
     lock = read_mapping(path)
-    targets = [scenario_file.parent / t for t in lock.get("targets", []) if t]
-    missing = [t for t in targets if not t.is_file()]
+    names = _lock_entry(lock, "targets", list, path, scenario_file, default=[])
+    targets = [scenario_file.parent / t for t in names if t]
+    missing = [t for t in targets if not is_file(t)]
     if missing or lock.get("inputs_sha256") != inputs_digest(fit_inputs(chain, targets)):
         raise ScenarioError(path, "inputs_sha256", "calibration lock is stale: the scenario, a "
                             "parent or the target file changed since it was written",
                             allowed=f"refresh it with: simulate calibrate {scenario_file}")
-    values = lock.get("values")
-    if not isinstance(values, dict):
-        raise ScenarioError(path, "values", "a lock must hold a mapping of fitted values",
-                            value=values, allowed=f"rewrite it: simulate calibrate {scenario_file}")
-    return values
+    return _lock_entry(lock, "values", dict, path, scenario_file)
+
+
+def _lock_entry(lock: dict, key: str, kind: type, path: Path, scenario_file: Path,
+                default=None):
+    """``lock[key]`` as ``write_lock`` writes it: a list of file names (``kind`` list) or a
+    mapping from parameter paths (dict)."""
+    entry = lock.get(key, default)
+    if not isinstance(entry, kind) or not all(isinstance(name, str) for name in entry):
+        what = "list of file names" if kind is list else "mapping of fitted values"
+        raise ScenarioError(path, key, f"a lock must hold a {what}", value=entry,
+                            allowed=f"rewrite it: simulate calibrate {scenario_file}")
+    return entry
 
 
 def write_lock(scenario_file: Path, chain: list[Path], targets: list[Path], content: dict) -> Path:

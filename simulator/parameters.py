@@ -88,6 +88,6 @@ def set_parameters(values: dict, updates: dict, file) -> dict:
 def _split(name: str) -> tuple[str, int | None]:
     """``paths.x.values.2025`` -> (``paths.x``, 2025); ``base.gdp`` -> (``base.gdp``, None)."""
     head, sep, tail = name.rpartition(".values.")
-    if sep and tail.isdigit():
+    if sep and tail.isascii() and tail.isdigit():  # not "²", which isdigit() accepts
         return head, int(tail)
     return name, None

@@ -141,7 +141,8 @@ def _probabilistic(info: dict) -> list[str]:
         f" (or stays within {peak['plateau_tolerance']:.0%} of its {peak['by_year']} level)"
     lines = [
         "",
-        f"Monte Carlo: {info['draws']:,} draws ({info['sampling']}, seed {info['seed']}).",
+        f"Monte Carlo: {info['draws']:,} draw{'s' if info['draws'] != 1 else ''} "
+        f"({info['sampling']}, seed {info['seed']}).",
         f"P(CO2 peaks by {peak['by_year']}{plateau}) = {peak['probability']:.1%} "
         f"(95 % interval {low:.1%}-{high:.1%}; Monte Carlo standard error "
         f"{peak['mc_standard_error']:.2%}): {likelihood(peak['probability'])}.",
@@ -149,8 +150,9 @@ def _probabilistic(info: dict) -> list[str]:
         f"median {mt[1]:.1f} Mt (5-95 %: {mt[0]:.1f}-{mt[2]:.1f} Mt).",
         f"Bounds: {clamping['draws_clamped']:,} of {info['draws']:,} draws had a driver "
         f"value outside its bounds, clamped ({clamping['values_clamped']:,} values); "
-        f"{clamping['draws_fuel_mix_rescaled']:,} draws had years where non-fossil supply left "
-        f"no room for gas, so coal and oil were scaled down "
+        f"{clamping['draws_fuel_mix_rescaled']:,} draws had years where the fuel mix was "
+        f"adjusted: coal and oil scaled down where non-fossil supply left no room for gas, "
+        f"imported coal power limited to the coal in the mix "
         f"({clamping['years_fuel_mix_rescaled']:,} draw-years).",
     ]
     return lines + _target_table(info["targets"])

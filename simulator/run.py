@@ -40,10 +40,12 @@ def project(scenario: Scenario) -> xr.Dataset:
     Raises
     ------
     ScenarioError
-        If the fuel shares leave no room for gas (coal + oil + non-fossil > 1) in some year.
+        If the fuel shares leave no room for gas (coal + oil + non-fossil > 1) in some year, or
+        imported coal power brings more coal than the coal share holds.
     """
     out = project_array(scenario)
     _check_fuel_mix(scenario, out)
+    _check_imports(scenario, out)
     return _to_dataset(scenario, out)
 
 
@@ -73,6 +75,28 @@ def _check_fuel_mix(scenario: Scenario, out: np.ndarray) -> None:
         f"({len(bad)} year(s) affected, first {year})", value=float(coal),
         allowed="coal + oil + non-fossil shares <= 1 in every year: lower the coal or oil "
         "path, or the non-fossil supply")
+
+
+def _check_imports(scenario: Scenario, out: np.ndarray) -> None:
+    """Imported coal power sits in the coal share (energy statistics count it as the
+    consumer's coal), so the coal share must hold it: coal burnt here cannot be negative."""
+    _, _, factors, drivers = kernel_inputs(scenario)
+    coal_co2 = out[kernel.ENERGY] * out[kernel.OUT_COAL] * factors[kernel.EF_COAL]
+    trade = drivers[kernel.EXPORTS] * factors[kernel.EF_EXPORT] * kernel.MWH_PER_YI_KWH_TO_WAN_T
+    bad = np.flatnonzero(trade < -coal_co2)
+    if bad.size == 0:
+        return
+    t = bad[0]
+    year = int(scenario.years[t])
+    field = "base.net_electricity_exports" if t == 0 else "paths.net_electricity_exports"
+    raise ScenarioError(
+        scenario.origin(field), field,
+        f"in {year} imported coal power takes out {-trade[t]:,.1f} 万t CO2, more than the "
+        f"{coal_co2[t]:,.1f} 万t of all the coal in the mix ({len(bad)} year(s) affected, first "
+        f"{year})", value=float(drivers[kernel.EXPORTS, t]),
+        allowed="imports of coal power (negative net exports, 亿kWh) no larger than the coal "
+        "share holds: energy x coal share x coal factor >= -net exports x electricity_export "
+        "factor x 10; lower the imports or raise the coal path")
 
 
 def _to_dataset(scenario: Scenario, out: np.ndarray) -> xr.Dataset:

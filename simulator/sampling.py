@@ -116,7 +116,11 @@ def truncated_normal_quantile(entry: UncertainParameter, u: np.ndarray) -> np.nd
         return np.full_like(u, min(max(mean, low), high))
     from scipy.stats import truncnorm  # imported only by the runs that need it (see _sobol)
 
-    return truncnorm.ppf(u, (low - mean) / sd, (high - mean) / sd, loc=mean, scale=sd)
+    values = truncnorm.ppf(u, (low - mean) / sd, (high - mean) / sd, loc=mean, scale=sd)
+    # [low, high] so many sd from the mean that scipy's tail gives up (inf or NaN): all the
+    # mass sits at the bound nearest the mean
+    nearest = min(max(mean, low), high)
+    return np.where(np.isfinite(values), np.clip(values, low, high), nearest)
 
 
 def patterns(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from dataclasses import asdict, dataclass, is_dataclass, replace
 from pathlib import Path
 
@@ -19,10 +20,10 @@ import numpy as np
 import yaml
 
 from .errors import ScenarioError
-from .fields import check_known, check_value
-from .lock import lock_path, read_lock
+from .fields import check_known, check_value, repeated
+from .lock import is_file, lock_path, read_lock
 from .parameters import get_parameter, is_driver_path, parameter_field, set_parameters
-from .schema import FIELDS, FIELDS_BY_PATH, SECTIONS, DriverPath, Field
+from .schema import FIELDS, FIELDS_BY_PATH, MODEL_SECTIONS, SECTIONS, DriverPath, Field
 from .uncertainty import correlation_matrix
 
 NOT_INHERITED = ("name", "extends")  # a variant names itself and its own parent
@@ -137,13 +138,26 @@ def load_scenario(path, apply_own_lock: bool = True) -> Scenario:
 # -- pass 1: the file --------------------------------------------------------------------------
 
 
+# Limits no scenario, lock or target file comes near (they nest at most 5 deep and hold a few
+# thousand values), checked on the parser's events before anything is built: libyaml's composer
+# recurses on the C stack (a few 10^4 levels crash the interpreter) and its scanner slows
+# quadratically with depth; aliases are built by reference but expand in any error message
+# or copy of the value ("billion laughs").
+MAX_NESTING = 64
+MAX_VALUES = 100_000
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """SafeLoader (libyaml's parser where PyYAML has it, about 10x faster) that refuses
-    duplicate keys, which plain YAML silently overwrites."""
+    duplicate keys, which plain YAML silently overwrites, and reports a value its type cannot
+    hold (a date such as 2025-13-45, ``!!int x``) as a YAML error at its line."""
 
     def construct_mapping(self, node, deep=False):
         seen = set()
         for key_node, _ in node.value:
+            if key_node.tag == MERGE_TAG:
+                continue  # "<<: *defaults": SafeConstructor merges that mapping in
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise yaml.constructor.ConstructorError(
@@ -155,20 +169,21 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            shown = repr(node.value) if isinstance(node, yaml.ScalarNode) else f"this {node.id}"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown} is not a valid {node.tag.rsplit(':', 1)[-1]}",
+                node.start_mark) from None
+
 
 def read_mapping(file: Path) -> dict:
     """Parse a YAML file that must hold a mapping; every failure is a ``ScenarioError``."""
-    if not file.exists():
-        raise ScenarioError(file, None, "file not found")
-    if not file.is_file():
-        raise ScenarioError(file, None, "not a regular file (a directory?)")
+    text = _read_text(file)
     try:
-        text = file.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ScenarioError(file, None, f"not UTF-8 text (byte {err.start})") from None
-    except OSError as err:
-        raise ScenarioError(file, None, f"cannot be read: {err.strerror}") from None
-    try:
+        _check_structure(text)
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as err:
         raise ScenarioError(file, None, _yaml_problem(err)) from None
@@ -181,6 +196,63 @@ def read_mapping(file: Path) -> dict:
         raise ScenarioError(file, None, "the top level must be a mapping of fields",
                             value=type(data).__name__)
     return data
+
+
+def _read_text(file: Path) -> str:
+    """The file's text; a missing, special or unreadable file, or one not in UTF-8, is a
+    ``ScenarioError`` (a FIFO or device is refused before it is read: it may never end)."""
+    try:
+        mode = file.stat().st_mode
+    except FileNotFoundError:
+        raise ScenarioError(file, None, "file not found") from None
+    except (OSError, ValueError) as err:  # a name too long, a NUL byte in it, no permission
+        raise ScenarioError(file, None, f"cannot be read: {_reason(err)}") from None
+    if not stat.S_ISREG(mode):
+        raise ScenarioError(file, None, "not a regular file (a directory?)")
+    try:
+        return file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError(file, None, f"not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise ScenarioError(file, None, f"cannot be read: {_reason(err)}") from None
+
+
+def _reason(err: Exception) -> str:
+    return getattr(err, "strerror", None) or str(err)
+
+
+def _check_structure(text: str) -> None:
+    """Refuse YAML nested deeper than ``MAX_NESTING``, holding more than ``MAX_VALUES`` values
+    once its aliases are expanded, or with an alias inside the node it names, from the
+    parser's events (stopping at the first excess, so a hostile file costs little)."""
+    sizes, open_nodes, values = {}, [], 0  # values so far, aliases expanded
+    for event in yaml.parse(text, Loader=_UniqueKeyLoader):
+        added = 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_nodes.append((event.anchor, values))
+            if len(open_nodes) > MAX_NESTING:
+                _structure_error(f"nested more than {MAX_NESTING} levels deep", event)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, start = open_nodes.pop()
+            sizes[anchor] = values - start
+            added = 0
+        elif isinstance(event, yaml.ScalarEvent):
+            sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            if any(anchor == event.anchor for anchor, _ in open_nodes):
+                _structure_error(f"alias *{event.anchor} is inside the node it names (a "
+                                 "recursive structure)", event)
+            added = sizes.get(event.anchor, 1)
+        else:
+            added = 0  # stream and document boundaries
+        values += added
+        if values > MAX_VALUES:
+            _structure_error(f"more than {MAX_VALUES:,} values once its aliases are expanded",
+                             event)
+
+
+def _structure_error(problem: str, event: yaml.Event):
+    raise yaml.composer.ComposerError(None, None, problem, event.start_mark)
 
 
 def _yaml_problem(err: yaml.YAMLError) -> str:
@@ -208,7 +280,7 @@ def _extends_chain(source: Path) -> list[tuple[Path, dict]]:
         if parent is None:
             return chain
         parent_file = file.parent / parent
-        if not parent_file.is_file():
+        if not is_file(parent_file):
             raise ScenarioError(file, "extends", f"parent scenario {str(parent_file)!r} not found",
                                 value=parent, allowed="a path to an existing scenario file, "
                                 "relative to this file")
@@ -257,6 +329,7 @@ def _check_scenario(values: dict, origins: dict, source: Path) -> None:
             _check_horizon(f, values[f.path], base, end, origins[f.path])
     _check_base_mix(values, origins)
     _check_export_factor(values, origins, source)
+    _check_targets_file(values, origins)
     for name in values.get("calibration.free", ()):
         parameter_field(values, name, origins["calibration.free"])
     _check_uncertainty(values, origins, source)
@@ -296,6 +369,14 @@ def _check_export_factor(values: dict, origins: dict, source: Path) -> None:
                             value=factor, allowed="a factor > 0 tCO2/MWh, or accounting: consumption")
 
 
+def _check_targets_file(values: dict, origins: dict) -> None:
+    name = values.get("calibration.targets")
+    if name is not None and not is_file(origins["calibration.targets"].parent / name):
+        raise ScenarioError(origins["calibration.targets"], "calibration.targets", "target file "
+                            "not found", value=name, allowed="a path to a plan target file, "
+                            "relative to this file (e.g. ../calibration/targets/taiyuan.yaml)")
+
+
 def _check_uncertainty(values: dict, origins: dict, source: Path) -> None:
     entries = values.get("uncertainty.parameters", ())
     file = origins.get("uncertainty.parameters", source)
@@ -306,10 +387,14 @@ def _check_uncertainty(values: dict, origins: dict, source: Path) -> None:
             except ScenarioError as err:
                 raise ScenarioError(file, f"uncertainty.parameters[{i}].parameter", err.problem,
                                     value=entry.parameter, allowed=err.allowed) from None
-    names = [e.parameter for e in entries]
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
+        if entry.parameter.split(".", 1)[0] not in MODEL_SECTIONS:
+            raise ScenarioError(file, f"uncertainty.parameters[{i}].parameter", "not an input "
+                                "of the model, so a draw of it would change nothing",
+                                value=entry.parameter, allowed="a parameter of "
+                                + ", ".join(MODEL_SECTIONS))
+    twice = repeated([e.parameter for e in entries])
+    if twice:
         raise ScenarioError(file, "uncertainty.parameters", "a parameter has two distributions",
-                            value=repeated[0], allowed="one entry per parameter")
+                            value=twice[0], allowed="one entry per parameter")
     correlation_matrix(entries, values.get("uncertainty.correlations", ()),
                        origins.get("uncertainty.correlations", source))

@@ -93,18 +93,25 @@ def _range_words(f: Field) -> str:
     return f"in [{lo:g}, {hi:g}]{unit}"
 
 
+# The largest level any field takes, in the plans' units: hundreds of times the world's GDP
+# (about 10^6 亿元), energy use (2 x 10^6 万tce), CO2 (4 x 10^6 万t), generation (3 x 10^5
+# 亿kWh) and capacity (10^6 万kW), yet finite, so that no valid scenario, and no draw clamped
+# to these bounds, overflows: over the longest horizon (210 years at growth and intensity
+# change of +-50 %/yr) GDP and intensity each move by at most a factor 1.5^210 (about 10^37).
+LARGEST = 1e9
 SHARE = dict(unit="1", bounds=(0.0, 1.0), share=True)
 RATE = dict(unit="1/yr", bounds=(-0.5, 0.5), share=True, fill="step")
 
 _BASE_LEVELS = (
     Field("base.gdp", "float", "亿元", "GDP in the base year, at constant base-year prices.",
-          bounds=(1e-6, INF)),
+          bounds=(1e-6, LARGEST)),
     Field("base.energy_intensity", "float", "tce/万元",
           "Energy use per unit GDP (单位GDP能源消费量) in the base year.", bounds=(1e-6, 20.0)),
     Field("base.coal_share", "float", description="Coal share of total energy use.", **SHARE),
     Field("base.oil_share", "float", description="Oil share of total energy use.", **SHARE),
     Field("base.renewable_capacity", "float", "万kW",
-          "Installed renewable generating capacity (可再生能源发电装机容量).", bounds=(0.0, INF)),
+          "Installed renewable generating capacity (可再生能源发电装机容量).",
+          bounds=(0.0, LARGEST)),
     Field("base.full_load_hours", "float", "h/yr",
           "Full-load hours of the renewable fleet (capacity-weighted).", bounds=(0.0, 8760.0)),
     Field("base.coal_equivalent_rate", "float", "gce/kWh",
@@ -113,13 +120,14 @@ _BASE_LEVELS = (
           "method behind the plan's non-fossil share.", bounds=(100.0, 450.0)),
     Field("base.other_non_fossil_energy", "float", "万tce",
           "Non-fossil energy not from the renewable fleet above: hydro, nuclear, imported green "
-          "power, biomass heat.", default=0.0, bounds=(0.0, INF)),
+          "power, biomass heat.", default=0.0, bounds=(0.0, LARGEST)),
     Field("base.process_emissions", "float", "万t CO2",
-          "Industrial process CO2 (e.g. cement clinker).", default=0.0, bounds=(0.0, INF)),
+          "Industrial process CO2 (e.g. cement clinker).", default=0.0, bounds=(0.0, LARGEST)),
     Field("base.ccus", "float", "万t CO2", "CO2 captured and stored.", default=0.0,
-          bounds=(0.0, INF)),
+          bounds=(0.0, LARGEST)),
     Field("base.net_electricity_exports", "float", "亿kWh",
-          "Net electricity sent out of the region (negative for net imports).", default=0.0),
+          "Net electricity sent out of the region (negative for net imports).", default=0.0,
+          bounds=(-LARGEST, LARGEST)),
 )
 
 
@@ -190,6 +198,8 @@ FIELDS: tuple[Field, ...] = (
 
 FIELDS_BY_PATH = {f.path: f for f in FIELDS}
 SECTIONS = sorted({f.path.split(".")[0] for f in FIELDS if "." in f.path})
+MODEL_SECTIONS = ("base", "paths", "emission_factors")  # what the model reads; the others
+# tell calibration and the checks around it what to do
 
 
 @dataclass(frozen=True)

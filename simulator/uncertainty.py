@@ -23,7 +23,6 @@ uncertainty:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +45,7 @@ DISTRIBUTIONS = {d.name: d for d in (
     Distribution("normal", ("mean", "sd"), "mean + sd z; mean defaults to 0 (add) or 1 "
                  "(multiply); sd >= 0"),
     Distribution("lognormal", ("median", "sigma"), "median exp(sigma z); median > 0 defaults "
-                 "to 1 (multiply); sigma >= 0"),
+                 "to 1 (multiply); sigma >= 0, at most 10"),
     Distribution("uniform", ("low", "high"), "flat on [low, high]; low <= high"),
     Distribution("triangular", ("low", "mode", "high"), "triangle on [low, high] peaking at "
                  "mode; low <= mode <= high"),
@@ -54,6 +53,12 @@ DISTRIBUTIONS = {d.name: d for d in (
                  "[low, high]; low < high, sd >= 0; mean defaults as for normal"),
 )}
 DEFAULT_CENTRE = {"add": 0.0, "multiply": 1.0}
+# Distribution and shock numbers are held within these, so that no draw overflows: LARGEST
+# is above every bound of the schema (10^9), and a draw lies within about 8.3 standard
+# deviations (the sampler's uniforms stay 2^-53 from 0 and 1), so a lognormal factor stays
+# below e^83 and any drawn value, times any field's value, far below the float maximum.
+LARGEST = 1e12
+LARGEST_SIGMA = 10.0
 
 
 @dataclass(frozen=True)
@@ -112,10 +117,11 @@ def _keys(entry: dict, allowed: tuple, required: tuple, file: Path, where: str) 
             raise ScenarioError(file, f"{where}.{key}", "missing", allowed=", ".join(allowed))
 
 
-def _number(entry: dict, key: str, file: Path, where: str, low=-math.inf, high=math.inf,
+def _number(entry: dict, key: str, file: Path, where: str, low=-LARGEST, high=LARGEST,
             what: str = "a number") -> float:
+    from .fields import is_finite
     value = entry[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not is_finite(value):
         raise ScenarioError(file, f"{where}.{key}", "expected a finite number", value=value,
                             allowed=what)
     if not low <= value <= high:
@@ -125,7 +131,7 @@ def _number(entry: dict, key: str, file: Path, where: str, low=-math.inf, high=m
 
 def _uncertain_parameter(entry: dict, file: Path, where: str) -> UncertainParameter:
     name = entry.get("distribution")
-    dist = DISTRIBUTIONS.get(name)
+    dist = DISTRIBUTIONS.get(name) if isinstance(name, str) else None
     if dist is None:  # checked before the keys, which depend on the distribution
         if "distribution" not in entry:
             _keys(entry, ("parameter", "apply", "distribution"), ("distribution",), file, where)
@@ -153,8 +159,8 @@ def _distribution_values(dist: Distribution, entry: dict, apply: str, file: Path
         if p not in entry and defaults.get(p) is None:
             raise ScenarioError(file, f"{where}.{p}", f"missing for distribution {dist.name}",
                                 allowed=dist.description)
-        values[p] = _number(entry, p, file, where, what=dist.description) if p in entry \
-            else defaults[p]
+        values[p] = _number(entry, p, file, where, what=f"{dist.description}; each within "
+                            f"+-{LARGEST:g}") if p in entry else defaults[p]
     _check_shape(dist, values, file, where)
     return values
 
@@ -163,6 +169,8 @@ def _check_shape(dist: Distribution, v: dict, file: Path, where: str) -> None:
     problems = [
         ("sd", v.get("sd", 0) < 0, "a standard deviation cannot be negative"),
         ("sigma", v.get("sigma", 0) < 0, "sigma cannot be negative"),
+        ("sigma", v.get("sigma", 0) > LARGEST_SIGMA, f"sigma above {LARGEST_SIGMA:g} (a factor "
+         f"of e^{LARGEST_SIGMA:g} per standard deviation)"),
         ("median", v.get("median", 1) <= 0, "a lognormal median must be positive"),
         ("low", "high" in v and v["low"] > v["high"], "low is above high"),
         ("mode", "mode" in v and not v["low"] <= v["mode"] <= v["high"], "mode outside [low, high]"),
@@ -198,7 +206,8 @@ def _shock(entry: dict, file: Path, where: str) -> Shock:
     if apply not in ("add", "multiply"):
         raise ScenarioError(file, f"{where}.apply", "unknown way to apply a shock", value=apply,
                             allowed="add (driver + e) or multiply (driver * (1 + e))")
-    sd = _number(entry, "sd", file, where, 0.0, math.inf, "a standard deviation >= 0")
+    sd = _number(entry, "sd", file, where, 0.0, LARGEST,
+                 f"a standard deviation >= 0, at most {LARGEST:g}")
     rho = _number(entry, "rho", file, where, -0.999, 0.999, "an autocorrelation in "
                   "[-0.999, 0.999]") if "rho" in entry else 0.0
     return Shock(entry["driver"], apply, sd, rho)

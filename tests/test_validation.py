@@ -146,7 +146,7 @@ def test_valid_scenario_loads_and_projects(tmp_path, scenario):
 
 MISSING = [
     case("base.gdp", drop("base", "gdp"), "base.gdp",
-         "missing required field", "a number >= 1e-06"),
+         "missing required field", "a number in [1e-06, 1e+09] 亿元"),
     case("name", drop("name"), "name", "missing required field", "a text string"),
     case("base_year", drop("base_year"), "base_year",
          "missing required field", "a whole number in [1990, 2100]"),
@@ -158,11 +158,11 @@ MISSING = [
 
 WRONG_TYPE = [
     case("text for a number", put("base", "gdp", "lots"), "base.gdp",
-         "wrong type: expected a number", "(got 'lots')", "a number >= 1e-06"),
+         "wrong type: expected a number", "(got 'lots')", "a number in [1e-06, 1e+09] 亿元"),
     case("float for a whole number", put("base_year", 2022.5), "base_year",
          "wrong type: expected a whole number", "(got 2022.5)", "a whole number in [1990, 2100]"),
     case("bool for a number", put("base", "gdp", True), "base.gdp",
-         "wrong type: expected a number", "(got True)", "a number >= 1e-06"),
+         "wrong type: expected a number", "(got True)", "a number in [1e-06, 1e+09] 亿元"),
     case("quoted number", put("emission_factors", "coal", "2.66"), "emission_factors.coal",
          "wrong type: expected a number", "(got '2.66')", "a number in [0, 5]"),
     case("number for text", put("name", 42), "name",
@@ -183,9 +183,9 @@ WRONG_TYPE = [
          "not a usable name", "(got 'test\\n')", "letters, digits"),
     # An empty value (`gdp:` with nothing after it) must still show what was found.
     case("empty value", put("base", "gdp", None), "base.gdp",
-         "wrong type: expected a number", "(got None)", "a number >= 1e-06"),
+         "wrong type: expected a number", "(got None)", "a number in [1e-06, 1e+09] 亿元"),
     # An integer too large for a float must be refused, not crash the float conversion.
-    case("huge integer", put("base", "gdp", 10**400), "base.gdp", "a number >= 1e-06"),
+    case("huge integer", put("base", "gdp", 10**400), "base.gdp", "a number in [1e-06, 1e+09] 亿元"),
 ]
 
 UNKNOWN = [
