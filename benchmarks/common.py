@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from simulator.ensemble import allocate, ensemble_inputs
-from simulator.run import run_block
-from simulator.sampling import Sampler
+from simulator.montecarlo.ensemble import allocate, ensemble_inputs, kernel_arguments
+from simulator.montecarlo.simulate import run_block
+from simulator.montecarlo.sampling import Sampler
 
 from .reference_numpy import simulate_numpy
 from .reference_python import simulate_python
@@ -19,11 +19,11 @@ def prepare(scenario, draws: int, seed: int, start: int = 0, stop: int | None = 
 
 def simulate_kernel(inputs, sampler, block, first_draw: int) -> dict:
     """The numba kernel on one block of parameter values, in the references' output layout."""
-    out = allocate(len(block), inputs, len(sampler.entries), keep_full=False)
-    run_block(inputs, sampler, block, out, 0, len(block), first_draw, "summary")
-    return out
+    out = allocate(len(block), inputs, keep_full=False)
+    run_block(kernel_arguments(inputs, sampler), block, out, first_draw, keep_full=False)
+    return out._asdict()
 
 
-SUMMARY_FIELDS = ("peak_t", "peak_co2", "co2_at", "cumulative", "after", "hits", "clamps",
+SUMMARY_FIELDS = ("peak_t", "peak_co2", "co2_at", "cumulative_co2", "max_after_target", "hits", "clamps",
                   "rescales")
 IMPLEMENTATIONS = {"numba": simulate_kernel, "numpy": simulate_numpy, "python": simulate_python}

@@ -1,6 +1,6 @@
 """The model of DESIGN §3 written independently of the numba kernel, vectorised over years.
 
-Same packed inputs as ``simulator.kernel.project_into`` (rows named in ``simulator.kernel``),
+Same packed inputs as ``simulator.model.kernel.project_into`` (rows named in ``simulator.model.kernel``),
 but each quantity is computed for all years at once: the growth recurrences become cumulative
 products. The tests hold the kernel to this implementation at 1e-12.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator import kernel as k
-from simulator.rng import ZIGGURAT_X
+from simulator.model import kernel as k
+from simulator.montecarlo.rng import ZIGGURAT_X
 
 from .reference_python import ziggurat_normal
 
@@ -64,7 +64,7 @@ GOLDEN, MIX1, MIX2 = (np.uint64(v) for v in (0x9E3779B97F4A7C15, 0xBF58476D1CE4E
 
 
 def stream_words(key: int, positions: np.ndarray) -> np.ndarray:
-    """SplitMix64 at arbitrary positions (the stream of ``simulator.rng``), in NumPy."""
+    """SplitMix64 at arbitrary positions (the stream of ``simulator.montecarlo.rng``), in NumPy."""
     z = np.uint64(key) + positions.astype(np.uint64) * GOLDEN
     z = (z ^ (z >> np.uint64(30))) * MIX1
     z = (z ^ (z >> np.uint64(27))) * MIX2
@@ -168,6 +168,6 @@ def _summaries_numpy(inputs, out: dict, clamped: np.ndarray) -> dict:
         low, high = c.met_bounds(0.005)
         hits[:, i] = (low <= value) & (value <= high)
     return {"peak_t": co2.argmax(axis=1), "peak_co2": co2.max(axis=1),
-            "co2_at": co2[:, inputs.report_years - years[0]], "cumulative": co2.sum(axis=1),
-            "after": after.max(axis=1) if after.shape[1] else np.full(len(co2), -np.inf),
+            "co2_at": co2[:, inputs.report_years - years[0]], "cumulative_co2": co2.sum(axis=1),
+            "max_after_target": after.max(axis=1) if after.shape[1] else np.full(len(co2), -np.inf),
             "hits": hits, "clamps": clamped, "rescales": out["rescaled"]}

@@ -1,6 +1,6 @@
 """The Monte Carlo model in plain Python: one draw, one year at a time, no NumPy in the loops.
 
-Same inputs and draws as ``simulator.ensemble_kernel.simulate_into``: the parameter values
+Same inputs and draws as ``simulator.montecarlo.ensemble_kernel.simulate_into``: the parameter values
 come from the sampler's block, the shocks from the same counter stream (SplitMix64 on Python
 ints, normals by the same 256-layer ziggurat, written out here on its own). The slowest honest
 way to run the model, for the benchmark's ratio and as a third independent implementation.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
-from simulator import kernel as k
-from simulator.rng import ZIGGURAT_F, ZIGGURAT_R, ZIGGURAT_X
+from simulator.model import kernel as k
+from simulator.montecarlo.rng import ZIGGURAT_F, ZIGGURAT_R, ZIGGURAT_X
 
 MASK = (1 << 64) - 1
 ATTEMPT = 1 << 56  # attempt a of normal n reads position n + a 2^56
@@ -61,7 +61,7 @@ def coefficients(x: float, apply: str) -> tuple[float, float]:
 
 def simulate_python(inputs, sampler, block, first_draw: int) -> dict:
     """Per-draw summaries as lists, in the kernel's layout."""
-    names = ("peak_t", "peak_co2", "co2_at", "cumulative", "after", "hits", "clamps", "rescales")
+    names = ("peak_t", "peak_co2", "co2_at", "cumulative_co2", "max_after_target", "hits", "clamps", "rescales")
     out = {name: [] for name in names}
     for d in range(len(block)):
         for name, value in zip(names, _one_draw(inputs, sampler, block, d, first_draw + d),

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.lock import write_lock
-from simulator.run import project
-from simulator.scenario import load_scenario
+from simulator.model.lock import write_lock
+from simulator.model.projection import project
+from simulator.model.scenario import load_scenario
 
 from .fit import Calibration, fit, target_file
 from .report import format_calibration, lock_content
-from simulator.targets import Comparison, Target, TargetFile, comparisons, load_targets
+from simulator.model.targets import Comparison, Target, TargetFile, comparisons, load_targets
 
 __all__ = [
     "Calibration", "Comparison", "Target", "TargetFile", "calibrate", "comparisons", "fit",

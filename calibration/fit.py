@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import least_squares
 
-from simulator import kernel
+from simulator.model import kernel
 from simulator.errors import ScenarioError
-from simulator.peak import TARGET_PEAK_YEAR
-from simulator.parameters import parameter_field
-from simulator.run import project_array
-from simulator.scenario import Scenario
-from simulator.targets import (
+from simulator.defaults import TARGET_PEAK_YEAR
+from simulator.model.parameters import parameter_field
+from simulator.model.projection import project_array
+from simulator.model.scenario import Scenario
+from simulator.model.targets import (
     Comparison, Target, TargetFile, comparisons, load_targets, scenario_targets_file,
 )
 

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from simulator.errors import ScenarioError
-from simulator.run import project_array
-from simulator.scenario import Scenario
-from simulator import kernel
+from simulator.model.projection import project_array
+from simulator.model.scenario import Scenario
+from simulator.model import kernel
 
 CEADS_FILE = Path(__file__).parent / "data" / "ceads_co2_mt.csv"
 TREND_FROM = 2010

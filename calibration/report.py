@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timezone
 
-from simulator.report import text_table
+from simulator.report.summary import text_table
 
 from .fit import Calibration
 from .reference import check_base_year
@@ -34,7 +34,7 @@ def format_calibration(c: Calibration, lock_file) -> str:
 
 
 def lock_content(c: Calibration) -> dict:
-    """The fitted values with the residuals and the date, for ``simulator.lock.write_lock``."""
+    """The fitted values with the residuals and the date, for ``simulator.model.lock.write_lock``."""
     return {
         "calibrated": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "values": {name: float(end) for name, (_, end) in c.fitted.items()},

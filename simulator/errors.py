@@ -7,7 +7,24 @@ NO_VALUE = object()  # distinguishes "no value to show" from a value that is Non
 
 
 class InputError(ValueError):
-    """Bad input: names the file, the field path, the bad value and what is allowed."""
+    """Bad input: names the file, the field path, the bad value and what is allowed.
+
+    The message reads ``FILE: field 'FIELD': PROBLEM (got VALUE); allowed: ALLOWED``, each part
+    left out when not given; the parts are kept as attributes of the same names.
+
+    Parameters
+    ----------
+    file : str or Path
+        The file at fault, or the option (``--draws``) for a command-line argument.
+    field : str or None
+        The field's dotted path (``base.coal_share``), None for the file as a whole.
+    problem : str
+        What is wrong.
+    value : optional
+        The bad value, shown with ``repr``; left out when not given.
+    allowed : str, optional
+        What would be accepted.
+    """
 
     def __init__(self, file, field: str | None, problem: str, value=NO_VALUE,
                  allowed: str | None = None):

@@ -2,7 +2,7 @@
 
 Within ``stop_on_interrupts`` (the ``simulate`` command enters it; importing the library changes
 no signal handling) SIGINT and SIGTERM raise ``Interrupted``, which unwinds the run as Ctrl-C
-does, so every ``finally`` runs: ``simulator.io.write_results`` removes its staging folder and
+does, so every ``finally`` runs: ``simulator.report.files.write_results`` removes its staging folder and
 the earlier results stay. Python runs signal handlers between bytecodes, so a run stops at the
 end of the kernel call under way (a block of draws, well under a second).
 

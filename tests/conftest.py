@@ -1,8 +1,12 @@
-"""Shared test helpers: the repository paths and small scenarios built in code."""
+"""Shared test helpers: the repository paths, small scenarios built in code, and what some
+tests need from the machine (a font that draws Chinese, Chromium): without it they skip with
+the reason, except under CI=true, where .ci/run installs it and a missing one fails."""
 
 from __future__ import annotations
 
 import copy
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -56,3 +60,58 @@ def pytest_addoption(parser):
     parser.addoption("--regenerate-golden", action="store_true", default=False,
                      help="rewrite tests/golden/*.nc from the current code (a change of results "
                      "becomes a visible diff of those files)")
+
+
+# -- what some tests need from the machine ------------------------------------------------------
+
+
+def on_ci() -> bool:
+    """CI=true (any value but empty, 0, false, no): .ci/run installs what the tests need, so a
+    missing font or browser is a failure there, not a skip."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _cjk_font() -> str | None:
+    from simulator.report import fonts
+
+    return fonts.find_chinese_font()
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+# name -> (look it up: the thing or None, what is missing, how to install it)
+REQUIREMENTS = {
+    "cjk_font": (_cjk_font, "no installed font draws Chinese characters",
+                 "apt-get install fonts-wqy-microhei"),
+    "chromium": (_chromium, "chromium is not on PATH", "apt-get install chromium"),
+}
+
+
+def require(name: str):
+    """The font family or program ``name`` stands for; without it the test skips with the
+    reason, or fails under CI=true (where .ci/run installs it)."""
+    find, missing, remedy = REQUIREMENTS[name]
+    found = find()
+    if found:
+        return found
+    if on_ci():
+        pytest.fail(f"{missing}, and CI installs it (.ci/run: {remedy})")
+    pytest.skip(f"{missing} (e.g. {remedy}; under CI=true this fails)")
+
+
+@pytest.fixture(scope="session")
+def cjk_font() -> str:
+    """The family of an installed font that draws Chinese characters (else skip, or fail on CI)."""
+    return require("cjk_font")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The path of the chromium program (else skip, or fail on CI)."""
+    return require("chromium")
+
+
+# for tests that draw Chinese charts: @needs_cjk_font
+needs_cjk_font = pytest.mark.usefixtures("cjk_font")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import simulator
-from simulator.bands import BAND_QUANTILES, co2_bands, quantile_bands
+from simulator.montecarlo.bands import BAND_QUANTILES, co2_bands, quantile_bands
 
 from conftest import TAIYUAN
 

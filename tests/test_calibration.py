@@ -13,9 +13,9 @@ import simulator
 from calibration import calibrate, fit, load_targets
 from calibration.fit import target_file
 from calibration.reference import check_base_year
-from simulator.targets import comparisons
-from simulator import kernel
-from simulator.run import project_array
+from simulator.model.targets import comparisons
+from simulator.model import kernel
+from simulator.model.projection import project_array
 
 from conftest import SCENARIOS, minimal_scenario
 

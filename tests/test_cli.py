@@ -1,7 +1,6 @@
 """The ``simulate`` command as a user runs it: a real subprocess of the installed console script."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +10,8 @@ import pytest
 import xarray as xr
 
 import simulator
-from simulator.labels import has_chinese_font
 
-from conftest import TAIYUAN, minimal_scenario
+from conftest import TAIYUAN, minimal_scenario, needs_cjk_font
 
 SIMULATE = Path(sys.executable).parent / "simulate"
 
@@ -59,8 +57,7 @@ def test_summary_targets_carry_the_plans_own_words(taiyuan_run):
                                                 "non_fossil_share", "renewable_capacity"}
 
 
-@pytest.mark.skipif(not os.environ.get("CI") and not has_chinese_font(),
-                    reason="no font with Chinese characters (CI installs fonts-wqy-microhei)")
+@needs_cjk_font
 def test_chinese_run_draws_its_charts_in_chinese(tmp_path):
     result = simulate(TAIYUAN, "--draws", "2000", "--lang", "zh", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
@@ -71,11 +68,12 @@ def test_chinese_run_draws_its_charts_in_chinese(tmp_path):
 
 def test_chinese_without_a_chinese_font_is_bad_input(monkeypatch, capsys):
     from simulator import cli
+    from simulator.cli import options
     from simulator.errors import InputError
 
     def no_font():
         raise InputError("--lang", None, "no installed font has Chinese characters", value="zh")
-    monkeypatch.setattr(cli, "chinese_font", no_font)
+    monkeypatch.setattr(options, "chinese_font", no_font)
     with pytest.raises(SystemExit) as stop:
         cli.main([str(TAIYUAN), "--lang", "zh"])
     assert stop.value.code == 2
@@ -166,7 +164,7 @@ def test_full_trajectories_that_cannot_fit_are_refused_up_front(tmp_path):
 
 def test_the_full_trajectory_limit_is_half_the_memory():
     from simulator.errors import InputError
-    from simulator.run import check_full_fits
+    from simulator.montecarlo.simulate import check_full_fits
 
     per_draw = 11 * 39 * 8  # 11 output variables
     check_full_fits(1000, 39, memory_bytes=2 * 1000 * per_draw)  # exactly half: allowed

@@ -8,9 +8,9 @@ import xarray as xr
 
 import simulator
 from simulator import InputError
-from simulator.bands import co2_bands
+from simulator.montecarlo.bands import co2_bands
 from simulator.cli import main
-from simulator.compare import SCENARIO_VARIABLES, compare, comparison_table
+from simulator.analysis.compare import SCENARIO_VARIABLES, compare, comparison_table
 
 from conftest import minimal_scenario, write_scenario
 

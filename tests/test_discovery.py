@@ -13,9 +13,9 @@ import pytest
 
 import simulator
 from simulator.cli import main as simulate_main
-from simulator.discovery import (
-    DISCOVERY_FILE, TRAJECTORY_FILE, Parameter, _paste, _Search, discover, discovery_json, format_discovery,
-    prim, scenario_parameters,
+from simulator.analysis.discovery import (
+    DISCOVERY_FILE, TRAJECTORY_FILE, Parameter, _paste, _Search, discover, discovery_json,
+    format_discovery, prim, scenario_parameters,
 )
 
 from conftest import TAIYUAN, minimal_scenario

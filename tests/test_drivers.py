@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from simulator.drivers import dense_drivers, fill_path
-from simulator.scenario import load_scenario
+from simulator.model.drivers import dense_drivers, fill_path
+from simulator.model.scenario import load_scenario
 
 from conftest import minimal_scenario
 

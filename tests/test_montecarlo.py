@@ -11,7 +11,7 @@ import pytest
 import xarray as xr
 
 import simulator
-from simulator.peak import wilson_interval
+from simulator.montecarlo.peak import wilson_interval
 
 from conftest import minimal_scenario
 

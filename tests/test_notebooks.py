@@ -16,8 +16,9 @@ import pytest
 from nbclient import NotebookClient
 
 import simulator
-from simulator.peak import peak_summary
-from simulator.run import project, simulate
+from simulator.montecarlo.peak import peak_summary
+from simulator.model.projection import project
+from simulator.montecarlo.simulate import simulate
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 LIMIT_S = 60.0  # a planner runs a notebook top to bottom in under a minute

@@ -38,10 +38,10 @@ from hypothesis import strategies as st
 import simulator
 from simulator.cli import main
 from simulator.errors import InputError, ScenarioError
-from simulator.kernel import DRIVER_NAMES
-from simulator.lock import lock_path
-from simulator.schema import FIELDS, FIELDS_BY_PATH
-from simulator.uncertainty import LARGEST, LARGEST_SIGMA
+from simulator.model.kernel import DRIVER_NAMES
+from simulator.model.lock import lock_path
+from simulator.model.schema import FIELDS, FIELDS_BY_PATH
+from simulator.model.uncertainty import LARGEST, LARGEST_SIGMA
 
 from conftest import REPO, TAIYUAN, minimal_scenario, write_scenario
 
@@ -191,7 +191,7 @@ def folder(tmp_path_factory) -> Path:
 
 def fill(years: np.ndarray, keys: dict, fill_rule: str, anchor: float | None) -> np.ndarray:
     """A driver path over ``years``, by the rules of the scenario format, written out apart
-    from ``simulator.drivers``: step holds a key's value from its year on, linear draws
+    from ``simulator.model.drivers``: step holds a key's value from its year on, linear draws
     straight lines; a level path starts from its base-year anchor."""
     points = dict(sorted(keys.items()))
     if anchor is not None:
@@ -244,7 +244,7 @@ def assert_projection_identities(data: dict, projection) -> None:
 
 
 def expected_co2(data: dict, out: dict, drivers: dict) -> np.ndarray:
-    """CO2 (万t) of a projection from its fuel use, by the formula of the README."""
+    """CO2 (万t) of a projection from its fuel use, by the formula of docs/planners_guide.md (The model)."""
     factors = data["emission_factors"]
     energy = out["energy"]
     coal_co2 = energy * out["coal_share"] * factors["coal"]
@@ -750,9 +750,11 @@ YAML_FOUND = [
                  id="!!bool maybe"),
     pytest.param("description: !!timestamp x", "line 4", "is not a valid timestamp",
                  id="!!timestamp x"),
-    # nesting that crashed the interpreter (libyaml's recursive composer) or hung its scanner
-    pytest.param("description: " + "[" * 100_000 + "]" * 100_000, "line 4",
-                 "nested more than 64 levels deep", id="100,000 nested lists"),
+    # nesting that crashed the interpreter (libyaml's recursive composer) or hung its scanner;
+    # refused by our depth check or by PyYAML's own (6.0.4), whose wording is its own: matched
+    # by kind only, a ScenarioError at the line, quickly (problem None)
+    pytest.param("description: " + "[" * 100_000 + "]" * 100_000, "line 4", None,
+                 id="100,000 nested lists"),
     # aliases that expand to 9^9 values: the error message's repr of the value never ended
     pytest.param("description: " + LAUGHS, "line 4", "more than 100,000 values",
                  id="billion laughs"),
@@ -772,7 +774,7 @@ def test_found_by_the_properties_bad_yaml_is_a_scenario_error(tmp_path, line, wh
         simulator.load_scenario(path)
     assert time.perf_counter() - started < 10
     assert info.value.file == str(path) and where in info.value.problem, str(info.value)
-    assert problem in info.value.problem, str(info.value)
+    assert problem is None or problem in info.value.problem, str(info.value)
 
 
 def test_found_by_the_properties_a_long_list_is_checked_in_linear_time(tmp_path):

@@ -1,4 +1,5 @@
-"""The README tells the truth: its set-up commands are the ones CI runs, its sample is real output."""
+"""The README tells the truth: its set-up and docs commands are the ones CI runs, its sample is
+real output, its links lead somewhere; and it stays a front page."""
 
 import re
 import shutil
@@ -26,6 +27,23 @@ def test_exactly_two_setup_commands_and_ci_runs_the_test_one():
     assert install in ci and "\npytest\n" in ci
 
 
+def test_the_docs_command_is_the_one_ci_runs():
+    commands = re.findall(r"```bash\n(.*?)\n```", _section("Documentation"), flags=re.S)
+    assert len(commands) == 1
+    (command,) = commands
+    assert "sphinx-build -W" in command and "-b doctest" in command and "-b html" in command
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert command in ci
+
+
+def test_the_readme_is_a_front_page_whose_links_lead_somewhere():
+    assert len(README.splitlines()) <= 200
+    links = re.findall(r"\]\(((?:docs|scenarios)/[^)#]+)", README)
+    assert len(links) >= 9
+    for link in links:
+        assert (REPO / link).is_file(), link
+
+
 def test_sample_report_is_what_simulate_prints(tmp_path):
     sample = re.search(r"```\n\$ simulate scenarios/taiyuan_base.yaml\n(.*?)\n```",
                        _section("What `simulate` prints"), flags=re.S).group(1)
@@ -46,7 +64,7 @@ def _copy_scenarios(folder: Path) -> Path:
 
 def test_regions_table_matches_the_calibrated_base_scenarios():
     import simulator
-    from simulator.report import WAN_T_PER_MT
+    from simulator.report.summary import WAN_T_PER_MT
 
     table = _section("Five plans: does meeting the targets make CO2 peak by 2030?")
     rows = re.findall(r"^\| (\w+) \| `scenarios/(\w+)\.yaml` \| (\d{4}) \| ([\d.,]+) \| (\d{4}) "

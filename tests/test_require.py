@@ -9,7 +9,7 @@ import pytest
 import simulator
 from simulator import InputError, ScenarioError
 from simulator.cli import main
-from simulator.effort import Evaluation, _narrow, required_value
+from simulator.analysis.effort import Evaluation, _narrow, required_value
 
 from conftest import TAIYUAN
 

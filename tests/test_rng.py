@@ -13,7 +13,7 @@ from scipy import special, stats
 
 from benchmarks.reference_numpy import ziggurat_normals
 from benchmarks.reference_python import ziggurat_normal
-from simulator import rng
+from simulator.montecarlo import rng
 
 SE_LIMIT = 4.0  # standard errors allowed for a sampled statistic
 

@@ -20,11 +20,13 @@ from numba import njit, uint64
 from scipy import special, stats
 
 import simulator
-from simulator import ScenarioError, rng, sampling_kernel
-from simulator.cli import build_parser, main
-from simulator.kernel import DRIVER_NAMES
+from simulator import ScenarioError
+from simulator.montecarlo import rng, sampling_kernel
+from simulator.cli.run import build_parser
+from simulator.cli import main
+from simulator.model.kernel import DRIVER_NAMES
 from benchmarks.reference_numpy import ar1
-from simulator.uncertainty import DISTRIBUTIONS
+from simulator.model.uncertainty import DISTRIBUTIONS
 
 from conftest import minimal_scenario
 

@@ -11,10 +11,10 @@ import xarray as xr
 import yaml
 
 import simulator
-from simulator import tasks
+from simulator.montecarlo import tasks
 from simulator.cli import main as simulate_command
-from simulator.run import CHUNK_DRAWS, MAX_CHUNKS, draw_chunks
-from simulator.tasks import run_tasks
+from simulator.montecarlo.simulate import CHUNK_DRAWS, MAX_CHUNKS, draw_chunks
+from simulator.montecarlo.tasks import run_tasks
 
 from conftest import TAIYUAN
 

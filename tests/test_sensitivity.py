@@ -12,12 +12,12 @@ import xarray as xr
 import yaml
 
 import simulator
-import simulator.global_sensitivity as sens
+import simulator.analysis.sensitivity as sens
 from simulator.cli import main
 from simulator.errors import ScenarioError
-from simulator.global_sensitivity import (
-    OUTPUTS, SHOCKS, morris, morris_design, scenario_model, scenario_outputs, sensitivity,
-    sobol, sobol_design,
+from simulator.analysis.sensitivity import (
+    OUTPUTS, SHOCKS, morris, morris_design, scenario_model, scenario_outputs, sensitivity, sobol,
+    sobol_design,
 )
 
 from conftest import REPO, TAIYUAN, minimal_scenario, write_scenario
@@ -150,7 +150,7 @@ def test_sobol_indices_on_a_scenario_are_sane(sobol_result, inert_scenario):
     for name in result.data_vars:  # its A_B rows repeat A's rows exactly
         np.testing.assert_allclose(inert[name].values, 0.0, atol=1e-12)
     growth = result.sel(parameter="paths.gdp_growth", output="peak_co2")
-    assert float(growth["total_order"]) > 0.3  # growth drives the peak (README)
+    assert float(growth["total_order"]) > 0.3  # growth drives the peak (docs/modellers_commands.md)
     assert float(result["total_order"].sel(parameter=SHOCKS, output="co2_2030")) > 0.05
 
 

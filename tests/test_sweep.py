@@ -9,7 +9,7 @@ import xarray as xr
 import simulator
 from simulator import InputError, ScenarioError
 from simulator.cli import main
-from simulator.sweeps import POINT_VARIABLES, TARGET_VARIABLES, sweep
+from simulator.analysis.sweeps import POINT_VARIABLES, TARGET_VARIABLES, sweep
 
 from conftest import TAIYUAN, minimal_scenario
 

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from simulator.targets import UNIT_TO_MODEL, comparisons, load_targets
+from simulator.model.targets import UNIT_TO_MODEL, comparisons, load_targets
 
 from conftest import REPO
 
@@ -103,3 +103,24 @@ def test_a_target_file_changed_since_it_was_read_is_read_again(tmp_path):
     copy.write_text(original.replace(f"plan: {first.plan}", "plan: an edited plan name", 1),
                     encoding="utf-8")
     assert load_targets(copy).plan == "an edited plan name"
+
+
+def test_the_key_tables_describe_what_the_reader_accepts():
+    """The target-file reference (``FILE_KEYS``, ``TARGET_KEYS``, ``MODEL_KEYS``, rendered in the
+    docs) names every key the reader requires or knows, and every key the five files use."""
+    from simulator.model.targets import FILE_KEYS, MODEL_KEYS, REQUIRED_KEYS, TARGET_KEYS, Target
+
+    required = {k.key for k in TARGET_KEYS if k.required}
+    assert set(REQUIRED_KEYS) <= required
+    assert {k.key for k in FILE_KEYS if k.required} == {"region", "plan", "seed", "targets"}
+    known = {f for f in Target.__dataclass_fields__ if f != "extra"}
+    described = {k.key for k in TARGET_KEYS}
+    assert known <= described
+    used, used_model = set(), set()
+    for region in REGIONS:
+        for target in load_targets(TARGETS / f"{region}.yaml").targets:
+            used |= {f for f in known if getattr(target, f) not in (None, (), False)} | \
+                set(target.extra)
+            used_model |= set(target.model or {})
+    assert used <= described, used - described
+    assert used_model <= {k.key for k in MODEL_KEYS}

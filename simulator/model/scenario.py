@@ -1,0 +1,424 @@
+"""Scenario YAML -> validated, typed ``Scenario``.
+
+Validation happens in three passes, each naming the file that holds the bad value:
+
+1. ``read_mapping``: the file exists, is UTF-8 YAML without duplicate keys, and is a mapping;
+2. ``_check_file``: every key is in the schema, every value has the right type and bounds;
+3. ``_check_scenario``: after ``extends`` is resolved, the rules that span fields (required
+   fields, the projection horizon, shares summing to at most one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+from dataclasses import asdict, dataclass, is_dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from simulator.errors import ScenarioError
+from simulator.model.checks import check_known, repeated
+from simulator.model.fields import check_value
+from simulator.model.lock import is_file, lock_path, read_lock
+from simulator.model.parameters import (
+    get_parameter, is_driver_path, parameter_field, set_parameters,
+)
+from simulator.model.schema import (
+    FIELDS, FIELDS_BY_PATH, MODEL_SECTIONS, SECTIONS, DriverPath, Field,
+)
+from simulator.model.uncertainty import correlation_matrix
+
+NOT_INHERITED = ("name", "extends")  # a variant names itself and its own parent
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A validated scenario: every schema field by its dotted path, defaults filled in.
+
+    Made by ``simulator.load_scenario``. A field is read by its path, ``scenario["base.coal_share"]``
+    or ``scenario["paths.gdp_growth"]`` (a ``DriverPath``); any numeric parameter, a field or one
+    key of a driver path, by ``parameter``.
+
+    Attributes
+    ----------
+    values : dict
+        Every schema field by its dotted path, defaults filled in.
+    source : Path
+        The scenario file.
+    files : tuple of Path
+        The file and its ``extends`` parents, the file first.
+    origins : dict
+        For each field, which file of the ``extends`` chain set it, so later errors (for
+        example a fuel mix that leaves no room for gas) can name the right file.
+    locks : tuple of Path
+        The calibration lock files applied (see ``simulator.model.lock``).
+    """
+
+    values: dict
+    source: Path
+    files: tuple[Path, ...]
+    origins: dict
+    locks: tuple[Path, ...] = ()
+
+    def __getitem__(self, path: str):
+        return self.values[path]
+
+    @property
+    def name(self) -> str:
+        """The scenario's name, which names its output folder."""
+        return self.values["name"]
+
+    @property
+    def region(self) -> str:
+        """The region the scenario is for (``Taiyuan``)."""
+        return self.values["region"]
+
+    @property
+    def base_year(self) -> int:
+        """The first year of the horizon, the base-year state's year."""
+        return self.values["base_year"]
+
+    @property
+    def end_year(self) -> int:
+        """The last year of the horizon."""
+        return self.values["end_year"]
+
+    @property
+    def years(self) -> np.ndarray:
+        """Every year of the horizon, base year to end year."""
+        return np.arange(self.base_year, self.end_year + 1)
+
+    def origin(self, path: str) -> Path:
+        """The file that set ``path`` (the scenario's own file for defaults)."""
+        return self.origins.get(path, self.source)
+
+    def parameter(self, name: str) -> float:
+        """A parameter by its path, e.g. ``paths.coal_share.values.2025``."""
+        return get_parameter(self.values, name, self.source)
+
+    def with_parameters(self, updates: dict) -> Scenario:
+        """A copy with parameters replaced (each checked against its field's bounds)."""
+        return replace(self, values=set_parameters(self.values, updates, self.source))
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the resolved scenario content: equal digests mean equal inputs."""
+        text = json.dumps(self.values, sort_keys=True, default=_jsonable, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _jsonable(value):
+    if is_dataclass(value):  # driver paths and uncertainty entries
+        return asdict(value)
+    raise TypeError(type(value))
+
+
+def load_scenario(path, apply_own_lock: bool = True) -> Scenario:
+    """Read, resolve ``extends`` and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The scenario YAML file.
+    apply_own_lock : bool
+        Apply the file's own calibration lock (``simulator.model.lock``); calibration itself starts
+        from the unlocked values. The locks of ``extends`` parents always apply.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        With the file, the field path, the bad value and what is allowed.
+    """
+    source = Path(path)
+    chain = _extends_chain(source)
+    files = [file for file, _ in chain]
+    values, origins, locks = {}, {}, []
+    for level in reversed(range(len(chain))):  # parent first, so the child overrides
+        file, flat = chain[level]
+        own = flat if file is source else {k: v for k, v in flat.items() if k not in NOT_INHERITED}
+        values.update(own)
+        origins.update(dict.fromkeys(own, file))
+        if file is source and not apply_own_lock:
+            continue
+        locked = read_lock(file, files[level:], read_mapping)
+        if locked is not None:
+            values = set_parameters(values, locked, lock_path(file))
+            origins.update(dict.fromkeys(locked, lock_path(file)))
+            locks.append(lock_path(file))
+    _check_scenario(values, origins, source)
+    for f in FIELDS:
+        values.setdefault(f.path, f.default)
+    return Scenario(values=values, source=source, files=tuple(files), origins=origins,
+                    locks=tuple(locks))
+
+
+# -- pass 1: the file --------------------------------------------------------------------------
+
+
+# Limits no scenario, lock or target file comes near (they nest at most 5 deep and hold a few
+# thousand values), checked on the parser's events before anything is built: libyaml's composer
+# recurses on the C stack (a few 10^4 levels crash the interpreter) and its scanner slows
+# quadratically with depth; aliases are built by reference but expand in any error message
+# or copy of the value ("billion laughs").
+MAX_NESTING = 64
+MAX_VALUES = 100_000
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader (libyaml's parser where PyYAML has it, about 10x faster) that refuses
+    duplicate keys, which plain YAML silently overwrites, and reports a value its type cannot
+    hold (a date such as 2025-13-45, ``!!int x``) as a YAML error at its line."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            if key_node.tag == MERGE_TAG:
+                continue  # "<<: *defaults": SafeConstructor merges that mapping in
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"a key must be a plain name or year, not a "
+                    f"{type(key).__name__}", key_node.start_mark)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            shown = repr(node.value) if isinstance(node, yaml.ScalarNode) else f"this {node.id}"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown} is not a valid {node.tag.rsplit(':', 1)[-1]}",
+                node.start_mark) from None
+
+
+def read_mapping(file: Path) -> dict:
+    """Parse a YAML file that must hold a mapping; every failure is a ``ScenarioError``."""
+    text = _read_text(file)
+    try:
+        _check_structure(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as err:
+        raise ScenarioError(file, None, _yaml_problem(err)) from None
+    except RecursionError:
+        raise ScenarioError(file, None, "YAML nesting too deep") from None
+    if data is None:
+        raise ScenarioError(file, None, "file is empty; a scenario is a mapping of fields "
+                            "such as name, region, base_year")
+    if not isinstance(data, dict):
+        raise ScenarioError(file, None, "the top level must be a mapping of fields",
+                            value=type(data).__name__)
+    return data
+
+
+def _read_text(file: Path) -> str:
+    """The file's text; a missing, special or unreadable file, or one not in UTF-8, is a
+    ``ScenarioError`` (a FIFO or device is refused before it is read: it may never end)."""
+    try:
+        mode = file.stat().st_mode
+    except FileNotFoundError:
+        raise ScenarioError(file, None, "file not found") from None
+    except (OSError, ValueError) as err:  # a name too long, a NUL byte in it, no permission
+        raise ScenarioError(file, None, f"cannot be read: {_reason(err)}") from None
+    if not stat.S_ISREG(mode):
+        raise ScenarioError(file, None, "not a regular file (a directory?)")
+    try:
+        return file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError(file, None, f"not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise ScenarioError(file, None, f"cannot be read: {_reason(err)}") from None
+
+
+def _reason(err: Exception) -> str:
+    return getattr(err, "strerror", None) or str(err)
+
+
+def _check_structure(text: str) -> None:
+    """Refuse YAML nested deeper than ``MAX_NESTING``, holding more than ``MAX_VALUES`` values
+    once its aliases are expanded, or with an alias inside the node it names, from the
+    parser's events (stopping at the first excess, so a hostile file costs little)."""
+    sizes, open_nodes, values = {}, [], 0  # values so far, aliases expanded
+    for event in yaml.parse(text, Loader=_UniqueKeyLoader):
+        added = 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_nodes.append((event.anchor, values))
+            if len(open_nodes) > MAX_NESTING:
+                _structure_error(f"nested more than {MAX_NESTING} levels deep", event)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, start = open_nodes.pop()
+            sizes[anchor] = values - start
+            added = 0
+        elif isinstance(event, yaml.ScalarEvent):
+            sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            if any(anchor == event.anchor for anchor, _ in open_nodes):
+                _structure_error(f"alias *{event.anchor} is inside the node it names (a "
+                                 "recursive structure)", event)
+            added = sizes.get(event.anchor, 1)
+        else:
+            added = 0  # stream and document boundaries
+        values += added
+        if values > MAX_VALUES:
+            _structure_error(f"more than {MAX_VALUES:,} values once its aliases are expanded",
+                             event)
+
+
+def _structure_error(problem: str, event: yaml.Event):
+    raise yaml.composer.ComposerError(None, None, problem, event.start_mark)
+
+
+def _yaml_problem(err: yaml.YAMLError) -> str:
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None) or str(err)
+    if mark is None:
+        return f"YAML syntax error: {problem}"
+    return f"YAML syntax error at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+
+
+def _extends_chain(source: Path) -> list[tuple[Path, dict]]:
+    """[(file, flat fields)] from the scenario up through its ``extends`` parents."""
+    chain, seen = [], []
+    file = source
+    while True:
+        resolved = file.resolve()
+        if resolved in seen:
+            cycle = " -> ".join(str(p) for p in [*(f for f, _ in chain), file])
+            raise ScenarioError(chain[-1][0], "extends", "extends forms a cycle", value=cycle,
+                                allowed="a chain of parents that ends")
+        seen.append(resolved)
+        flat = _check_file(read_mapping(file), file)
+        chain.append((file, flat))
+        parent = flat.get("extends")
+        if parent is None:
+            return chain
+        parent_file = file.parent / parent
+        if not is_file(parent_file):
+            raise ScenarioError(file, "extends", f"parent scenario {str(parent_file)!r} not found",
+                                value=parent, allowed="a path to an existing scenario file, "
+                                "relative to this file")
+        file = parent_file
+
+
+# -- pass 2: each field's type and bounds ------------------------------------------------------
+
+
+def _check_file(data: dict, file: Path) -> dict:
+    """Validate one file's keys and values; return them flat, keyed by dotted field path."""
+    flat = {}
+    top = [f.path for f in FIELDS if "." not in f.path] + SECTIONS
+    for key, value in data.items():
+        check_known(key, top, file, parent="")
+        if key in SECTIONS:
+            names = [f.path.split(".", 1)[1] for f in FIELDS if f.path.startswith(key + ".")]
+            if not isinstance(value, dict):
+                raise ScenarioError(file, key, "a section must be a mapping of fields",
+                                    value=value, allowed=f"fields of '{key}' such as "
+                                    f"{key}.{names[0]}, one per line, indented")
+            for sub, sub_value in value.items():
+                check_known(sub, names, file, parent=key)
+                flat[f"{key}.{sub}"] = check_value(FIELDS_BY_PATH[f"{key}.{sub}"], sub_value, file)
+        else:
+            flat[key] = check_value(FIELDS_BY_PATH[key], value, file)
+    return flat
+
+
+# -- pass 3: rules across fields ---------------------------------------------------------------
+
+
+def _check_scenario(values: dict, origins: dict, source: Path) -> None:
+    for f in FIELDS:
+        if f.required and f.path not in values:
+            inherited = f" (a scenario that uses extends must still set its own {f.path})" \
+                if f.path == "name" and "extends" in values else ""
+            raise ScenarioError(source, f.path, "missing required field" + inherited,
+                                allowed=f"{f.allowed()}: {f.description}")
+    base, end = values["base_year"], values["end_year"]
+    if end <= base:
+        raise ScenarioError(origins["end_year"], "end_year", f"must be after base_year {base}",
+                            value=end, allowed=f"a year > {base}")
+    for f in FIELDS:
+        if f.kind == "path" and values.get(f.path) is not None:
+            _check_horizon(f, values[f.path], base, end, origins[f.path])
+    _check_base_mix(values, origins)
+    _check_export_factor(values, origins, source)
+    _check_targets_file(values, origins)
+    for name in values.get("calibration.free", ()):
+        parameter_field(values, name, origins["calibration.free"])
+    _check_uncertainty(values, origins, source)
+
+
+def _check_horizon(f: Field, path: DriverPath, base: int, end: int, file: Path) -> None:
+    for year in path.years:
+        if not base < year <= end:
+            allowed = f"years {base + 1}..{end} (the base-year value is set by {f.anchor})" \
+                if f.anchor else f"years {base + 1}..{end}"
+            raise ScenarioError(file, f"{f.path}.values.{year}", "year outside the projection "
+                                "horizon", value=year, allowed=allowed)
+    if f.anchor is None and path.years[0] != base + 1:
+        raise ScenarioError(file, f"{f.path}.values", "a rate path must start at the first "
+                            "projected year", value=path.years[0], allowed=f"first key {base + 1}")
+
+
+def _check_base_mix(values: dict, origins: dict) -> None:
+    coal, oil = values["base.coal_share"], values["base.oil_share"]
+    if coal + oil > 1:
+        raise ScenarioError(origins["base.coal_share"], "base.coal_share", "coal and oil shares "
+                            f"sum to {coal + oil:g}, leaving a negative gas share",
+                            value=coal, allowed=f"coal_share + oil_share <= 1 (oil_share is {oil:g})")
+
+
+def _check_export_factor(values: dict, origins: dict, source: Path) -> None:
+    base_exports = values.get("base.net_electricity_exports", 0.0)
+    path = values.get("paths.net_electricity_exports")
+    exports = [base_exports, *(path.values if path else ())]
+    factor = values.get("emission_factors.electricity_export", 0.0)
+    territorial = values.get("accounting", "territorial") == "territorial"
+    if territorial and any(exports) and not factor:
+        file = origins.get("base.net_electricity_exports") or origins.get(
+            "paths.net_electricity_exports", source)
+        raise ScenarioError(file, "emission_factors.electricity_export", "territorial accounting "
+                            "with net electricity exports needs the CO2 factor of that electricity",
+                            value=factor, allowed="a factor > 0 tCO2/MWh, or accounting: consumption")
+
+
+def _check_targets_file(values: dict, origins: dict) -> None:
+    name = values.get("calibration.targets")
+    if name is not None and not is_file(origins["calibration.targets"].parent / name):
+        raise ScenarioError(origins["calibration.targets"], "calibration.targets", "target file "
+                            "not found", value=name, allowed="a path to a plan target file, "
+                            "relative to this file (e.g. ../calibration/targets/taiyuan.yaml)")
+
+
+def _check_uncertainty(values: dict, origins: dict, source: Path) -> None:
+    entries = values.get("uncertainty.parameters", ())
+    file = origins.get("uncertainty.parameters", source)
+    for i, entry in enumerate(entries):
+        if not is_driver_path(values, entry.parameter):
+            try:
+                parameter_field(values, entry.parameter, file)
+            except ScenarioError as err:
+                raise ScenarioError(file, f"uncertainty.parameters[{i}].parameter", err.problem,
+                                    value=entry.parameter, allowed=err.allowed) from None
+        if entry.parameter.split(".", 1)[0] not in MODEL_SECTIONS:
+            raise ScenarioError(file, f"uncertainty.parameters[{i}].parameter", "not an input "
+                                "of the model, so a draw of it would change nothing",
+                                value=entry.parameter, allowed="a parameter of "
+                                + ", ".join(MODEL_SECTIONS))
+    twice = repeated([e.parameter for e in entries])
+    if twice:
+        raise ScenarioError(file, "uncertainty.parameters", "a parameter has two distributions",
+                            value=twice[0], allowed="one entry per parameter")
+    correlation_matrix(entries, values.get("uncertainty.correlations", ()),
+                       origins.get("uncertainty.correlations", source))
