@@ -107,7 +107,7 @@ def required_value(scenario: Scenario, path: str, probability: float,
     """
     field = settable_field(scenario, path)
     check_horizon(scenario)
-    _check_probability(probability)
+    check_probability(probability)
     low, high = search_range(scenario, path, field, bounds)
     tolerance = (high - low) * RELATIVE_TOLERANCE
     per_round = VALUES_PER_ROUND[scheduler is not None]
@@ -160,7 +160,8 @@ def _narrow(evaluate, below: Evaluation, above: Evaluation, probability: float,
     return below, above
 
 
-def _check_probability(probability) -> None:
+def check_probability(probability) -> None:
+    """``InputError`` naming ``probability`` unless it is a fraction strictly in (0, 1)."""
     is_number = isinstance(probability, (int, float)) and not isinstance(probability, bool)
     if is_number and 0 < probability < 1:
         return

@@ -94,13 +94,3 @@ def _language(text: str) -> str:
         except InputError as err:  # argparse names the option itself
             raise argparse.ArgumentTypeError(str(err).removeprefix("--lang: ")) from None
     return text
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{value} is not a fraction in [0, 1] (0.01 is 1 %)")
-    return value

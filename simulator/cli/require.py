@@ -8,9 +8,8 @@ import math
 import sys
 
 from simulator.cli.options import add_ensemble_options, output_folder, run_command
-from simulator.analysis.effort import (
-    FOUND, UNREACHABLE, Evaluation, RequiredValue, _check_probability, required_value,
-)
+from simulator.analysis import effort
+from simulator.analysis.effort import FOUND, UNREACHABLE, Evaluation, RequiredValue, required_value
 from simulator.errors import InputError
 from simulator.report.files import json_writer, write_results
 from simulator.defaults import ANALYSIS_DRAWS, TARGET_PEAK_YEAR
@@ -68,7 +67,7 @@ def _run(args: argparse.Namespace) -> str:
 def check_probability(probability: float) -> None:
     """``InputError`` naming --probability unless it is a fraction in (0, 1)."""
     try:
-        _check_probability(probability)
+        effort.check_probability(probability)
     except InputError as err:
         raise InputError("--probability", None, err.problem, value=err.value,
                          allowed=err.allowed) from None

@@ -9,7 +9,7 @@ import sys
 
 from simulator import __version__
 from simulator.cli.options import (
-    _fraction, add_ensemble_options, add_language_option, output_folder, run_command,
+    add_ensemble_options, add_language_option, output_folder, run_command,
 )
 from simulator.montecarlo.simulate import KEEP_MODES
 from simulator.report.outputs import run_scenario, write_run
@@ -76,3 +76,13 @@ def reproduce_command(args: argparse.Namespace) -> str:
     if args.lang != "en":
         words += ["--lang", args.lang]
     return shlex.join(words)
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} is not a fraction in [0, 1] (0.01 is 1 %)")
+    return value
