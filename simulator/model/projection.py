@@ -37,17 +37,21 @@ def project(scenario: Scenario) -> xr.Dataset:
         If the fuel shares leave no room for gas (coal + oil + non-fossil > 1) in some year, or
         imported coal power brings more coal than the coal share holds.
     """
-    out = project_array(scenario)
+    inputs = kernel_inputs(scenario)
+    out = _run_kernel(inputs, len(scenario.years))
     _check_fuel_mix(scenario, out)
-    _check_imports(scenario, out)
+    _check_imports(scenario, inputs, out)
     return _to_dataset(scenario, out)
 
 
 def project_array(scenario: Scenario) -> np.ndarray:
     """The kernel's raw output ``out[OUTPUT, year]`` (rows in ``kernel.OUTPUT_NAMES`` order),
     unchecked: for callers such as calibration that evaluate many nearby scenarios."""
-    inputs = kernel_inputs(scenario)
-    out = np.empty((len(kernel.OUTPUT_NAMES), len(scenario.years)))
+    return _run_kernel(kernel_inputs(scenario), len(scenario.years))
+
+
+def _run_kernel(inputs: tuple, years: int) -> np.ndarray:
+    out = np.empty((len(kernel.OUTPUT_NAMES), years))
     kernel.project_into(*inputs, out)
     return out
 
@@ -71,10 +75,10 @@ def _check_fuel_mix(scenario: Scenario, out: np.ndarray) -> None:
         "path, or the non-fossil supply")
 
 
-def _check_imports(scenario: Scenario, out: np.ndarray) -> None:
+def _check_imports(scenario: Scenario, inputs: tuple, out: np.ndarray) -> None:
     """Imported coal power sits in the coal share (energy statistics count it as the
     consumer's coal), so the coal share must hold it: coal burnt here cannot be negative."""
-    _, _, factors, drivers = kernel_inputs(scenario)
+    _, _, factors, drivers = inputs
     coal_co2 = out[kernel.ENERGY] * out[kernel.OUT_COAL] * factors[kernel.EF_COAL]
     trade = drivers[kernel.EXPORTS] * factors[kernel.EF_EXPORT] * kernel.MWH_PER_YI_KWH_TO_WAN_T
     bad = np.flatnonzero(trade < -coal_co2)
