@@ -26,6 +26,7 @@ from simulator.model.scenario import Scenario
 from simulator.model.targets import (
     Comparison, Target, TargetFile, comparisons, load_targets, scenario_targets_file,
 )
+from simulator.text import Message
 
 TOLERANCE = 0.005          # relative: the issue's "met within 0.5 %"
 GAS_PENALTY = 100.0        # weight on a negative gas share, per year
@@ -35,17 +36,30 @@ ROW = {name: i for i, name in enumerate(kernel.OUTPUT_NAMES)}
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the calibration report."""
+    """One line of the calibration report.
+
+    ``plan``, ``model`` and ``note`` are the plan's own words and numbers as text, or a
+    ``simulator.text.Message`` where the words are ours (``peak by 2030``, ``14.5 % decline
+    since 2020``): ``str()`` of either is the English the lock file keeps.
+    """
 
     target_id: str
     name: str
     year: str
-    plan: str
-    model: str
+    plan: str | Message
+    model: str | Message
     residual: float | None
     status: str            # met, missed, conflicting, not modelled, qualitative
-    note: str = ""
+    note: str | Message = ""
     peak_test: bool = False  # the CO2 peak row: tested on the fitted path, never fitted
+
+    @property
+    def outside_horizon(self) -> bool:
+        """A modelled target whose years the scenario's horizon does not cover."""
+        return isinstance(self.note, Message) and self.note.key == OUTSIDE_HORIZON
+
+
+OUTSIDE_HORIZON = "console.calibrate.needs"
 
 
 @dataclass(frozen=True)
@@ -68,8 +82,9 @@ def target_file(scenario: Scenario) -> Path:
     """The target file a scenario names in ``calibration.targets``; an error if none."""
     path = scenario_targets_file(scenario)
     if path is None:
-        raise ScenarioError(scenario.source, "calibration.targets", "no target file named",
-                            allowed="a path such as ../calibration/targets/taiyuan.yaml")
+        raise ScenarioError(scenario.source, "calibration.targets",
+                            Message("error.calibration.no_target_file"),
+                            allowed=Message("error.calibration.target_file_allowed"))
     return path
 
 
@@ -178,19 +193,20 @@ def _comparison_row(c: Comparison, name: str, start: Scenario, fitted_series,
     plan = _plan_text(c)
     if c not in statuses:
         return Row(c.target_id, name, str(c.year), plan, "", None, "not modelled",
-                   f"needs {c.first_year()}, outside the scenario's {start.base_year}-"
-                   f"{start.end_year}")
+                   Message(OUTSIDE_HORIZON, year=c.first_year(), base_year=start.base_year,
+                           end_year=start.end_year))
     shown = c.model_value(fitted_series) / c.scale
     return Row(c.target_id, name, str(c.year), plan, f"{shown:.5g} {c.unit}",
                float(_gap(c, fitted_series)), statuses[c])
 
 
-def _plan_text(c: Comparison) -> str:
+def _plan_text(c: Comparison) -> str | Message:
     sign = {"ge": ">= ", "le": "<= "}.get(c.sense, "")
     value = f"{c.plan[0]:g}-{c.plan[1]:g}" if c.sense == "between" else f"{c.plan:g}"
-    measure = {"decline_since": f" decline since {c.since}",
-               "increase_since": f" increase since {c.since}"}.get(c.measure, "")
-    return f"{sign}{value} {c.unit}{measure}"
+    plan = f"{sign}{value} {c.unit}"
+    if c.measure in ("decline_since", "increase_since"):
+        return Message(f"console.calibrate.{c.measure}", plan=plan, since=c.since)
+    return plan
 
 
 def _peak_row(target: Target, name: str, start: Scenario, fitted_series) -> Row:
@@ -198,6 +214,6 @@ def _peak_row(target: Target, name: str, start: Scenario, fitted_series) -> Row:
     peak = int(start.years[int(np.argmax(co2))])
     year = max((int(str(k).split("-")[-1]) for k in target.targets), default=TARGET_PEAK_YEAR)
     status = "met" if peak <= year else "missed"
-    return Row(target.id, name, str(year), f"peak by {year}", f"peak in {peak}", None, status,
-               "the peak test on the calibrated deterministic path; not fitted",
-               peak_test=True)
+    return Row(target.id, name, str(year), Message("console.calibrate.peak_by", year=year),
+               Message("console.calibrate.peak_in", year=peak), None, status,
+               Message("console.calibrate.peak_note"), peak_test=True)

@@ -17,6 +17,7 @@ from simulator.errors import ScenarioError
 from simulator.model.projection import project_array
 from simulator.model.scenario import Scenario
 from simulator.model import kernel
+from simulator.text import Message, text
 
 CEADS_FILE = Path(__file__).parent / "data" / "ceads_co2_mt.csv"
 TREND_FROM = 2010
@@ -40,12 +41,13 @@ class ReferenceCheck:
     def within_band(self) -> bool:
         return abs(self.relative_gap) <= self.band
 
-    def describe(self) -> str:
-        verdict = "within" if self.within_band else "OUTSIDE"
-        return (f"Base-year CO2 {self.model_mt:.1f} Mt vs CEADs {self.series} trend "
-                f"({self.years[0]}-{self.years[1]}, extrapolated) {self.trend_mt:.1f} Mt in "
-                f"{self.base_year}: {self.relative_gap:+.1%}, {verdict} the stated "
-                f"band of ±{self.band:.0%}")
+    def describe(self, lang: str = "en") -> str:
+        """One sentence: the model's base-year CO2 against the trend, in ``lang``."""
+        verdict = "within" if self.within_band else "outside"
+        return text(f"console.calibrate.reference_{verdict}", lang, model=self.model_mt,
+                    series=self.series, first=self.years[0], last=self.years[1],
+                    trend=self.trend_mt, year=self.base_year, gap=self.relative_gap,
+                    band=self.band)
 
 
 def ceads_trend(series: str, year: int) -> tuple[float, tuple[int, int]]:
@@ -54,8 +56,8 @@ def ceads_trend(series: str, year: int) -> tuple[float, tuple[int, int]]:
     rows = data[data["region"] == series]
     if rows.empty:
         known = ", ".join(sorted(data["region"].unique()))
-        raise ScenarioError(CEADS_FILE, "region", "no CEADs series of that name", value=series,
-                            allowed=known)
+        raise ScenarioError(CEADS_FILE, "region", Message("error.calibration.no_series"),
+                            value=series, allowed=known)
     recent = rows[rows["year"] >= TREND_FROM]
     rows = recent if len(recent) >= 3 else rows
     slope, intercept = np.polyfit(rows["year"], rows["co2_mt"], 1)

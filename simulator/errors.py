@@ -1,7 +1,13 @@
-"""Errors a user can act on. The CLI turns them into a message and exit code 2."""
+"""Errors a user can act on. The CLI turns them into a message in its language and exit code 2.
+
+Each error keeps its parts (file, field, problem, value, what is allowed); the problem and what
+is allowed are ``simulator.text.Message`` s, so ``str(error)`` is the English and
+``error.message("zh")`` the Chinese of the same error.
+"""
 
 from __future__ import annotations
 
+from simulator.text import LANGUAGES, Message, in_language, text
 
 NO_VALUE = object()  # distinguishes "no value to show" from a value that is None
 
@@ -9,8 +15,8 @@ NO_VALUE = object()  # distinguishes "no value to show" from a value that is Non
 class InputError(ValueError):
     """Bad input: names the file, the field path, the bad value and what is allowed.
 
-    The message reads ``FILE: field 'FIELD': PROBLEM (got VALUE); allowed: ALLOWED``, each part
-    left out when not given; the parts are kept as attributes of the same names.
+    The English message reads ``FILE: field 'FIELD': PROBLEM (got VALUE); allowed: ALLOWED``,
+    each part left out when not given; the parts are kept as attributes of the same names.
 
     Parameters
     ----------
@@ -18,31 +24,34 @@ class InputError(ValueError):
         The file at fault, or the option (``--draws``) for a command-line argument.
     field : str or None
         The field's dotted path (``base.coal_share``), None for the file as a whole.
-    problem : str
-        What is wrong.
+    problem : Message
+        What is wrong (an entry of the catalogues' ``[error]`` table).
     value : optional
         The bad value, shown with ``repr``; left out when not given.
-    allowed : str, optional
+    allowed : Message, optional
         What would be accepted.
     """
 
-    def __init__(self, file, field: str | None, problem: str, value=NO_VALUE,
-                 allowed: str | None = None):
+    def __init__(self, file, field: str | None, problem: Message, value=NO_VALUE,
+                 allowed: Message | None = None):
         self.file = str(file)
         self.field = field
         self.problem = problem
         self.value = value
         self.allowed = allowed
-        super().__init__(self._message())
+        super().__init__(self.message("en"))
 
-    def _message(self) -> str:
-        where = self.file if self.field is None else f"{self.file}: field '{self.field}'"
-        text = f"{where}: {self.problem}"
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang``."""
+        where = self.file if self.field is None else \
+            text("error.frame.in_field", lang, file=self.file, field=self.field)
+        words = text("error.frame.problem", lang, where=where,
+                     problem=in_language(self.problem, lang))
         if self.value is not NO_VALUE:
-            text += f" (got {self.value!r})"
+            words += text("error.frame.got", lang, value=repr(self.value))
         if self.allowed:
-            text += f"; allowed: {self.allowed}"
-        return text
+            words += text("error.frame.allowed", lang, allowed=in_language(self.allowed, lang))
+        return words
 
 
 class ScenarioError(InputError):
@@ -51,3 +60,11 @@ class ScenarioError(InputError):
 
 class OutputError(InputError):
     """An output folder or file that cannot be written."""
+
+
+def check_language(lang: str) -> str:
+    """``lang`` if it is one of ``LANGUAGES``, else ``InputError`` naming ``--lang``."""
+    if lang not in LANGUAGES:
+        raise InputError("--lang", None, Message("error.unknown_language"), value=lang,
+                         allowed=", ".join(LANGUAGES))
+    return lang

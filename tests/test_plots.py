@@ -314,7 +314,8 @@ def test_chinese_font_missing_names_lang_and_the_remedy(no_cjk_font, run):
     with pytest.raises(InputError) as caught:
         fonts.chinese_font()
     assert caught.value.file == "--lang" and caught.value.value == "zh"
-    assert "--lang en" in caught.value.allowed and "fonts-wqy-microhei" in caught.value.allowed
+    allowed = str(caught.value.allowed)  # a Message: str() is its English
+    assert "--lang en" in allowed and "fonts-wqy-microhei" in allowed
     with pytest.raises(InputError):
         plots.fan_chart(run["projection"], run["bands"], run["info"], lang="zh")
 

@@ -276,7 +276,7 @@ def test_valid_scenario_projects_with_identities_or_names_the_fuel_mix(folder, d
         # the one legitimate failure of a scenario within bounds: non-fossil supply, coal,
         # oil (and imported coal power) that over-fill total energy in some year
         assert err.field in FUEL_MIX_FIELDS, str(err)
-        assert err.file == str(scenario.source) and "in " in err.problem, str(err)
+        assert err.file == str(scenario.source) and "in " in str(err.problem), str(err)
         return
     assert_projection_identities(data, projection)
     if (projection.gas_share >= 0).all():  # else the draws fit the mix that rounding over-fills
@@ -737,7 +737,7 @@ def test_found_by_the_properties_bad_values_are_scenario_errors(tmp_path, change
     with pytest.raises(ScenarioError) as info:
         simulator.load_scenario(path)
     assert (info.value.file, info.value.field) == (str(path), field), str(info.value)
-    assert problem in info.value.problem
+    assert problem in str(info.value.problem)
 
 
 YAML_FOUND = [
@@ -773,8 +773,8 @@ def test_found_by_the_properties_bad_yaml_is_a_scenario_error(tmp_path, line, wh
     with pytest.raises(ScenarioError) as info:
         simulator.load_scenario(path)
     assert time.perf_counter() - started < 10
-    assert info.value.file == str(path) and where in info.value.problem, str(info.value)
-    assert problem is None or problem in info.value.problem, str(info.value)
+    assert info.value.file == str(path) and where in str(info.value.problem), str(info.value)
+    assert problem is None or problem in str(info.value.problem), str(info.value)
 
 
 def test_found_by_the_properties_a_long_list_is_checked_in_linear_time(tmp_path):

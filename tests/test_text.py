@@ -1,4 +1,4 @@
-"""The text catalogues (``simulator.report.text``): one per language, with the same keys and the
+"""The text catalogues (``simulator.text``): one per language, with the same keys and the
 same placeholders; every key the code asks for is there; Chinese output (the printed summary,
 report.html, the charts, what simulate sweep, sensitivity and compare print) has no English
 words but names, units and what the data say as written; and report.html's template escapes
@@ -28,7 +28,8 @@ from simulator.report import html as report_html
 from simulator.report.outputs import REPORT_FILE, run_charts, run_scenario, write_run
 from simulator.report.provenance import KINDS, field_notes
 from simulator.report.summary import COLUMNS, LIKELIHOOD, format_report, summary
-from simulator.report.text import LANGUAGES, catalogue, known, text
+from simulator.errors import check_language
+from simulator.text import LANGUAGES, catalogue, known, text
 
 PACKAGE = REPO / "simulator"
 TEMPLATES = PACKAGE / "report" / "templates"
@@ -64,8 +65,10 @@ def test_every_entry_has_the_same_placeholders_in_every_language(lang):
 def test_an_unknown_key_or_language_is_an_error():
     with pytest.raises(KeyError, match="page.no_such_entry"):
         text("page.no_such_entry", "zh")
-    with pytest.raises(simulator.InputError, match="--lang"):
+    with pytest.raises(KeyError, match="'fr'"):
         text("page.h_charts", "fr")
+    with pytest.raises(simulator.InputError, match="--lang: unknown language"):
+        check_language("fr")
 
 
 # -- every key the code uses -------------------------------------------------------------------

@@ -26,6 +26,7 @@ from simulator.model.scenario import Scenario
 from simulator.model.schema import YEAR_DIM
 from simulator.analysis.sweeps import POINT_VARIABLES, check_horizon
 from simulator.montecarlo.tasks import progress_bar, run_tasks
+from simulator.text import Message
 
 SCENARIO_DIM = "scenario"
 OUTSIDE = "NaN outside the scenario's horizon"
@@ -40,7 +41,7 @@ SCENARIO_VARIABLES = {
 
 
 def compare(scenarios: Sequence[Scenario], draws: int = ANALYSIS_DRAWS, seed: int = SEED,
-            scheduler: str | None = None, progress: bool = False) -> xr.Dataset:
+            scheduler: str | None = None, progress: bool | str | None = False) -> xr.Dataset:
     """The peak test of each scenario, side by side.
 
     Parameters
@@ -51,8 +52,9 @@ def compare(scenarios: Sequence[Scenario], draws: int = ANALYSIS_DRAWS, seed: in
         Used for every scenario, as ``simulate`` would use them for it alone.
     scheduler : str, optional
         Where the scenarios run (``simulator.montecarlo.tasks.run_tasks``); None runs them here.
-    progress : bool
-        Show a progress bar over the scenarios (after 2 s) on standard error.
+    progress : bool, str or None
+        Show a progress bar over the scenarios (after 2 s) on standard error: False or None,
+        none; True, in English; a language code (``"en"``, ``"zh"``), in that language.
 
     Returns
     -------
@@ -72,7 +74,8 @@ def compare(scenarios: Sequence[Scenario], draws: int = ANALYSIS_DRAWS, seed: in
     """
     check_scenarios(scenarios)
     tasks = [(scenario, draws, seed) for scenario in scenarios]
-    with progress_bar(len(tasks), "Comparison", "scenarios", progress) as bar:
+    with progress_bar(len(tasks), Message("progress.comparison"), Message("progress.scenarios"),
+                      progress) as bar:
         results = run_tasks(evaluate_scenario, tasks, scheduler, on_done=lambda i: bar.update(1))
     return _to_dataset(scenarios, results, draws, seed)
 
@@ -80,21 +83,20 @@ def compare(scenarios: Sequence[Scenario], draws: int = ANALYSIS_DRAWS, seed: in
 def check_scenarios(scenarios: Sequence[Scenario]) -> None:
     """Everything a comparison needs, checked before any scenario runs."""
     if not scenarios:
-        raise ValueError("nothing to compare: give at least one scenario")
+        raise ValueError(Message("error.compare.empty"))
     first_file = {}
     for scenario in scenarios:
         if not has_uncertainty(scenario):
-            raise ScenarioError(scenario.source, "uncertainty", "no uncertainty section, so no "
-                                f"P(CO2 peaks by {TARGET_PEAK_YEAR}) to compare",
-                                allowed="a scenario with uncertainty.parameters or "
-                                "uncertainty.shocks")
+            raise ScenarioError(scenario.source, "uncertainty",
+                                Message("error.compare.no_uncertainty", year=TARGET_PEAK_YEAR),
+                                allowed=Message("error.compare.no_uncertainty_allowed"))
         check_horizon(scenario)
         if scenario.name in first_file:
             other = first_file[scenario.name]
-            problem = ("the file is given twice" if str(other) == str(scenario.source) else
-                       f"another scenario of the comparison has this name ({other})")
+            problem = (Message("error.compare.twice") if str(other) == str(scenario.source)
+                       else Message("error.compare.same_name", other=str(other)))
             raise InputError(scenario.source, "name", problem, value=scenario.name,
-                             allowed="scenarios with distinct names, each file once")
+                             allowed=Message("error.compare.names_allowed"))
         first_file[scenario.name] = scenario.source
 
 

@@ -49,37 +49,54 @@ from simulator.report.summary import text_table
 from simulator.montecarlo.simulate import simulate
 from simulator.model.scenario import Scenario, load_scenario
 from simulator.model.schema import FIELDS_BY_PATH
+from simulator.report.labels import parameter_name, region_name
+from simulator.text import Message, text
 
 DISCOVERY_FILE = "discovery.json"
 TRAJECTORY_FILE = "discovery_trajectory.csv"
+# what discovery.json says the outcome is (in English, as all the file's text)
 OUTCOME = f"CO2 does not peak by {TARGET_PEAK_YEAR} (peak_year > {TARGET_PEAK_YEAR})"
 
-# PRIM settings: default, test, and what is allowed (in words)
+
+def _fraction(interval: str, example: str) -> Message:
+    return Message("error.discovery.fraction", interval=interval, example=example)
+
+
+# PRIM settings: default, test, and what is allowed (a Message)
 SETTINGS = {
-    "alpha": (0.05, lambda v: 0.0 < v < 0.5, "a fraction in (0, 0.5), e.g. 0.05"),
-    "min_support": (0.05, lambda v: 0.0 < v < 1.0, "a fraction in (0, 1), e.g. 0.05"),
-    "min_coverage": (0.5, lambda v: 0.0 < v <= 1.0, "a fraction in (0, 1], e.g. 0.5"),
-    "density_tolerance": (0.01, lambda v: 0.0 <= v < 1.0, "a fraction in [0, 1), e.g. 0.01"),
-    "drop_tolerance": (0.01, lambda v: 0.0 <= v < 1.0, "a fraction in [0, 1), e.g. 0.01"),
-    "min_gain": (0.10, lambda v: 0.0 <= v < 1.0, "a fraction in [0, 1), e.g. 0.1"),
+    "alpha": (0.05, lambda v: 0.0 < v < 0.5, _fraction("(0, 0.5)", "0.05")),
+    "min_support": (0.05, lambda v: 0.0 < v < 1.0, _fraction("(0, 1)", "0.05")),
+    "min_coverage": (0.5, lambda v: 0.0 < v <= 1.0, _fraction("(0, 1]", "0.5")),
+    "density_tolerance": (0.01, lambda v: 0.0 <= v < 1.0, _fraction("[0, 1)", "0.01")),
+    "drop_tolerance": (0.01, lambda v: 0.0 <= v < 1.0, _fraction("[0, 1)", "0.01")),
+    "min_gain": (0.10, lambda v: 0.0 <= v < 1.0, _fraction("[0, 1)", "0.1")),
 }
 COUNTS = {"boxes": 2, "max_conditions": 3}  # whole numbers >= 1
 
 
 def check_setting(name: str, value) -> float | int:
-    """A PRIM setting checked against what ``SETTINGS`` / ``COUNTS`` allow; ``ValueError``
-    naming the setting, the value and the allowed range otherwise."""
+    """A PRIM setting checked against what ``SETTINGS`` / ``COUNTS`` allow.
+
+    Raises
+    ------
+    ValueError
+        Naming the setting, the value and the allowed range; its one argument is a
+        ``simulator.text.Message`` (``str(err)`` is the English, ``err.args[0].render("zh")``
+        the Chinese).
+    """
     if name in COUNTS:
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+            raise ValueError(Message("error.discovery.whole", name=name, given=repr(value)))
         return int(value)
     _, valid, allowed = SETTINGS[name]
+    refused = ValueError(Message("error.discovery.setting", name=name, allowed=allowed,
+                                 given=repr(value)))
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}") from None
+        raise refused from None
     if not (math.isfinite(number) and valid(number)):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+        raise refused
     return number
 
 
@@ -212,15 +229,14 @@ def _check_data(X, y, names) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     y = np.asarray(y)
     names = tuple(str(n) for n in names)
     if X.ndim != 2 or X.shape[0] < 2 or X.shape[1] < 1:
-        raise ValueError(f"X must be a 2-D array of at least 2 draws and 1 parameter, "
-                         f"got shape {X.shape}")
+        raise ValueError(Message("error.discovery.shape", shape=str(X.shape)))
     if y.dtype != bool or y.shape != (X.shape[0],):
-        raise ValueError(f"y must be a bool array of length {X.shape[0]}, got {y.dtype} "
-                         f"{y.shape}")
+        raise ValueError(Message("error.discovery.outcome", length=X.shape[0], dtype=str(y.dtype),
+                                 shape=str(y.shape)))
     if len(names) != X.shape[1] or len(set(names)) != len(names):
-        raise ValueError(f"names must be {X.shape[1]} distinct names, got {names}")
+        raise ValueError(Message("error.discovery.names", count=X.shape[1], names=str(names)))
     if not np.all(np.isfinite(X)):
-        raise ValueError("X holds NaN or infinite values")
+        raise ValueError(Message("error.discovery.not_finite"))
     return X, y, names
 
 
@@ -228,7 +244,8 @@ def _settings(given: dict) -> dict:
     options = default_settings()
     unknown = set(given) - set(options)
     if unknown:
-        raise ValueError(f"unknown PRIM settings {sorted(unknown)}; allowed: {sorted(options)}")
+        raise ValueError(Message("error.discovery.unknown", unknown=str(sorted(unknown)),
+                                 allowed=str(sorted(options))))
     for name, value in given.items():
         options[name] = bool(value) if name == "paste" else check_setting(name, value)
     return options
@@ -444,29 +461,33 @@ class Parameter:
             return self.nominal + x
         return self.nominal * x if self.nominal != 0.0 else 0.0  # not 0 * inf
 
-    def condition(self, lower: float, upper: float) -> str:
-        """``lower <= x <= upper`` (either may be infinite) in the parameter's own terms."""
+    def condition(self, lower: float, upper: float, lang: str = "en") -> str:
+        """``lower <= x <= upper`` (either may be infinite) in the parameter's own terms, in
+        ``lang`` (the parameter's path and unit as the scenario writes them)."""
         unit = "" if self.unit == "1" else f" {self.unit}"
         if self.year is not None and self.apply != "set":
-            return self._path_condition(lower, upper, unit)
+            return self._path_condition(lower, upper, unit, lang)
         low, high = sorted((self.value(lower), self.value(upper)))
-        text = _limits(self.name, low, high, ".4g") + unit
+        limits = _limits(self.name, low, high, ".4g") + unit
         if self.apply == "set":
-            return text
-        draw = (_limits("shift", lower, upper, "+.3g") if self.apply == "add" else
-                _limits("factor", lower, upper, ".3g"))
-        return f"{text} (nominal {self.nominal:.4g}; {draw})"
+            return limits
+        draw = (_limits(text("console.discover.shift", lang), lower, upper, "+.3g")
+                if self.apply == "add" else
+                _limits(text("console.discover.factor", lang), lower, upper, ".3g"))
+        return text("console.discover.nominal", lang, condition=limits, nominal=self.nominal,
+                    draw=draw)
 
-    def _path_condition(self, lower: float, upper: float, unit: str) -> str:
+    def _path_condition(self, lower: float, upper: float, unit: str, lang: str) -> str:
         """A shift or factor on every year of a path, with what it makes of one year."""
-        values = _range(*sorted((self.value(lower), self.value(upper))), ".3g")
+        values = _range(*sorted((self.value(lower), self.value(upper))), ".3g", lang)
         if self.apply == "add":
-            draw = _limits(f"{self.name} shift", lower, upper, "+.3g") + unit
-            how = "added to"
+            subject = text("console.discover.path_shift", lang, name=self.name)
+            draw = _limits(subject, lower, upper, "+.3g") + unit
         else:
-            draw = _limits(f"{self.name} factor", lower, upper, ".3g")
-            how = "multiplies"
-        return f"{draw} ({how} every year of the path; {self.year}: {self.nominal:.3g} -> {values})"
+            subject = text("console.discover.path_factor", lang, name=self.name)
+            draw = _limits(subject, lower, upper, ".3g")
+        return text(f"console.discover.path_{self.apply}", lang, draw=draw, year=self.year,
+                    nominal=self.nominal, values=values)
 
     @property
     def draw_unit(self) -> str:
@@ -480,9 +501,9 @@ def _limits(subject: str, low: float, high: float, fmt: str) -> str:
     return f"{subject} >= {low:{fmt}}" if math.isfinite(low) else f"{subject} <= {high:{fmt}}"
 
 
-def _range(low: float, high: float, fmt: str) -> str:
+def _range(low: float, high: float, fmt: str, lang: str = "en") -> str:
     if math.isfinite(low) and math.isfinite(high):
-        return f"{low:{fmt}} to {high:{fmt}}"
+        return text("console.discover.range", lang, low=f"{low:{fmt}}", high=f"{high:{fmt}}")
     return f">= {low:{fmt}}" if math.isfinite(low) else f"<= {high:{fmt}}"
 
 
@@ -551,14 +572,15 @@ class Discovery:
     def useful(self, box: Box) -> bool:
         return self.prim.useful(box)
 
-    def rule(self, box: Box) -> list[str]:
+    def rule(self, box: Box, lang: str = "en") -> list[str]:
         """The box's conditions in the parameters' own terms, one per restricted parameter."""
-        return [self.parameters[j].condition(box.lower[j], box.upper[j])
+        return [self.parameters[j].condition(box.lower[j], box.upper[j], lang)
                 for j in box.restricted]
 
 
 def discover(scenario, draws: int = ANALYSIS_DRAWS, seed: int = SEED, scheduler: str | None = None,
-             plateau: float | None = None, progress: bool = False, **settings) -> Discovery:
+             plateau: float | None = None, progress: bool | str | None = False,
+             **settings) -> Discovery:
     """Which ranges of the uncertain parameters lead to no CO2 peak by 2030 (PRIM).
 
     Parameters
@@ -572,8 +594,9 @@ def discover(scenario, draws: int = ANALYSIS_DRAWS, seed: int = SEED, scheduler:
         address or ``"processes"``.
     plateau : float, optional
         Plateau tolerance of the peak test (``simulator.montecarlo.peak.peaked_by``).
-    progress : bool
-        Progress bar for the Monte Carlo runs.
+    progress : bool, str or None
+        Progress bar for the Monte Carlo runs (``simulator.simulate``): False or None, none;
+        True, in English; a language code (``"en"``, ``"zh"``), in that language.
     **settings
         PRIM settings (``prim``).
 
@@ -585,9 +608,9 @@ def discover(scenario, draws: int = ANALYSIS_DRAWS, seed: int = SEED, scheduler:
         scenario = load_scenario(Path(scenario))
     parameters = scenario_parameters(scenario)
     if not parameters:
-        raise ScenarioError(scenario.source, "uncertainty.parameters", "no uncertain "
-                            "parameters, so there is nothing to discover rules over",
-                            allowed="at least one entry (see docs/scenario_format.md)")
+        raise ScenarioError(scenario.source, "uncertainty.parameters",
+                            Message("error.discovery.no_parameters"),
+                            allowed=Message("error.discovery.no_parameters_allowed"))
     options = _settings(settings)  # before the runs, which take longer
     run = _runner(draws, seed, scheduler, progress)
     ensemble = run(scenario)
@@ -612,7 +635,7 @@ def _shock_context(scenario, run, result, X, no_peak, plateau) -> ShockContext |
         return None
     calm = run(replace(scenario, values={**scenario.values, "uncertainty.shocks": ()}))
     if not np.array_equal(calm["parameter_value"].values, X):
-        raise RuntimeError("parameter draws changed when the shocks were switched off")
+        raise RuntimeError(Message("error.discovery.draws_changed"))
     calm_no_peak = ~peaked_by(calm, plateau=plateau)
     per_box = tuple(float(calm_no_peak[result.members(X, k)].mean())
                     for k in range(len(result.boxes)))
@@ -673,72 +696,77 @@ def _finite(limit: float) -> float | None:
     return float(limit) if math.isfinite(limit) else None
 
 
-def verdict(result: Discovery) -> str:
+def verdict(result: Discovery, lang: str = "en") -> str:
     """One plain sentence: do the parameters tell the no-peak draws apart?"""
-    gain = result.prim.settings["min_gain"]
+    points = result.prim.settings["min_gain"] * 100
     if result.prim.cases == 0:
-        return f"Every draw peaks by {TARGET_PEAK_YEAR}: there is no no-peak case to explain."
+        return text("console.discover.every_draw_peaks", lang, year=TARGET_PEAK_YEAR)
     if result.prim.cases == result.draws:
-        return f"No draw peaks by {TARGET_PEAK_YEAR}: no parameter range changes that."
+        return text("console.discover.no_draw_peaks", lang, year=TARGET_PEAK_YEAR)
     if result.useful(result.boxes[0]):
         covered = sum(b.coverage for b in result.boxes if result.useful(b))
-        return (f"Together the boxes hold {covered:.1%} of the no-peak draws; each beats the "
-                f"base rate of the draws it was searched on by {gain * 100:.0f} percentage "
-                "points or more.")
-    why = ""
+        return text("console.discover.useful", lang, covered=covered, points=points)
     if result.shocks is not None:
-        why = (f"; the yearly shocks alone change the answer in "
-               f"{result.shocks.answer_changed_by_shocks:.1%} of draws")
-    return (f"No box of parameter ranges beats the base rate of {result.base_rate:.1%} by "
-            f"{gain * 100:.0f} percentage points or more: no-peak draws are spread over the parameter space"
-            f"{why}.")
+        return text("console.discover.spread_shocks", lang, rate=result.base_rate,
+                    points=points, changed=result.shocks.answer_changed_by_shocks)
+    return text("console.discover.spread", lang, rate=result.base_rate, points=points)
 
 
-def format_discovery(result: Discovery) -> str:
-    """The printed report: base rate, the boxes as rules, the shock context, the verdict."""
-    lines = [f"Scenario discovery for {result.scenario} ({result.region}): {OUTCOME}",
-             f"Monte Carlo: {result.draws:,} draws ({result.sampling}, seed {result.seed}); "
-             f"{result.prim.cases:,} do not peak by {TARGET_PEAK_YEAR}: base rate "
-             f"{result.base_rate:.1%}.", _settings_line(result.prim.settings), ""]
+def format_discovery(result: Discovery, lang: str = "en") -> str:
+    """The printed report: base rate, the boxes as rules, the shock context, the verdict, in
+    ``lang`` (``"en"``, ``"zh"``; the parameters' paths and units as the scenario writes
+    them)."""
+    lines = [text("console.discover.title", lang, scenario=result.scenario,
+                  region=region_name(result.region, lang),
+                  outcome=text("console.discover.outcome", lang, year=TARGET_PEAK_YEAR)),
+             text("console.discover.monte_carlo", lang, draws=result.draws,
+                  sampling=result.sampling, seed=result.seed, cases=result.prim.cases,
+                  year=TARGET_PEAK_YEAR, rate=result.base_rate),
+             _settings_line(result.prim.settings, lang), ""]
     for k, box in enumerate(result.boxes):
-        lines += _box_lines(result, k, box)
+        lines += _box_lines(result, k, box, lang)
     draws, cases = _outside(result)
     if result.boxes and draws:
-        lines += [f"Outside the boxes: {draws:,} draws, {cases / max(draws, 1):.1%} of them do "
-                  f"not peak ({cases:,} draws, {cases / result.prim.cases:.1%} of all no-peak "
-                  "draws).", ""]
+        lines += [text("console.discover.outside", lang, draws=draws,
+                       share=cases / max(draws, 1), cases=cases,
+                       of_all=cases / result.prim.cases), ""]
     if result.shocks is not None:
-        lines += _shock_lines(result)
-    return "\n".join([*lines, verdict(result)])
+        lines += _shock_lines(result, lang)
+    return "\n".join([*lines, verdict(result, lang)])
 
 
-def _settings_line(s: dict) -> str:
-    return (f"PRIM: peel alpha {s['alpha']:g}, min support {s['min_support']:g}; reported box: "
-            f"highest density with coverage >= {s['min_coverage']:g} (ties within "
-            f"{s['density_tolerance']:g}: most coverage), pasting {'on' if s['paste'] else 'off'}"
-            f", limits dropped when they add <= {s['drop_tolerance']:g} density, at most "
-            f"{s['max_conditions']} conditions.")
+def _settings_line(s: dict, lang: str) -> str:
+    paste = text("console.discover.paste_on" if s["paste"] else "console.discover.paste_off",
+                 lang)
+    return text("console.discover.settings", lang, alpha=s["alpha"],
+                min_support=s["min_support"], min_coverage=s["min_coverage"],
+                density_tolerance=s["density_tolerance"], paste=paste,
+                drop_tolerance=s["drop_tolerance"], max_conditions=s["max_conditions"])
 
 
-def _box_lines(result: Discovery, k: int, box: Box) -> list[str]:
-    rule = result.rule(box)
-    later = "" if k == 0 else " (draws outside the boxes above)"
-    head = (f"Box {k + 1}{later}: {box.draws:,} draws ({box.support:.1%} of all); "
-            f"{box.density:.1%} of them do not peak (base rate {box.base_rate:.1%}); they hold "
-            f"{box.coverage:.1%} of all no-peak draws.")
+def _box_lines(result: Discovery, k: int, box: Box, lang: str) -> list[str]:
+    rule = result.rule(box, lang)
+    head = text("console.discover.box_first" if k == 0 else "console.discover.box_later", lang,
+                number=k + 1, draws=box.draws, support=box.support, density=box.density,
+                base_rate=box.base_rate, coverage=box.coverage)
     if not rule:
-        return [head, "  no restriction: the best box is the whole parameter space", ""]
-    body = [f"  {'if  ' if i == 0 else 'and '}{text}" for i, text in enumerate(rule)]
+        return [head, "  " + text("console.discover.no_restriction", lang), ""]
+    body = ["  " + text("console.discover.rule_first" if i == 0 else
+                        "console.discover.rule_next", lang, condition=condition)
+            for i, condition in enumerate(rule)]
     return [head, *body, ""]
 
 
-def _shock_lines(result: Discovery) -> list[str]:
+def _shock_lines(result: Discovery, lang: str) -> list[str]:
     s = result.shocks
-    rows = [["", "no-peak share", "without shocks"],
-            ["all draws", f"{result.base_rate:.1%}", f"{s.no_peak_share_without_shocks:.1%}"]]
-    rows += [[f"box {k + 1}", f"{b.density:.1%}", f"{s.density_without_shocks[k]:.1%}"]
-             for k, b in enumerate(result.boxes)]
-    return [f"Yearly AR(1) shocks on {', '.join(s.drivers)} are not in the rules. Rerun "
-            f"without them (same parameter draws), {s.answer_changed_by_shocks:.1%} of draws "
-            f"change their peak-by-{TARGET_PEAK_YEAR} answer:",
+    rows = [["", text("console.discover.col_no_peak", lang),
+             text("console.discover.col_without_shocks", lang)],
+            [text("console.discover.row_all", lang), f"{result.base_rate:.1%}",
+             f"{s.no_peak_share_without_shocks:.1%}"]]
+    rows += [[text("console.discover.row_box", lang, number=k + 1), f"{b.density:.1%}",
+              f"{s.density_without_shocks[k]:.1%}"] for k, b in enumerate(result.boxes)]
+    drivers = text("console.sensitivity.name_separator", lang).join(
+        driver if lang == "en" else parameter_name(driver, lang) for driver in s.drivers)
+    return [text("console.discover.shocks", lang, drivers=drivers,
+                 changed=s.answer_changed_by_shocks, year=TARGET_PEAK_YEAR),
             *("  " + line for line in text_table(rows, left=1)), ""]

@@ -20,6 +20,7 @@ from simulator.model.scenario import Scenario
 from simulator.model.schema import LARGEST, Field
 from simulator.analysis.sweeps import check_horizon, run_points, settable_field
 from simulator.montecarlo.tasks import progress_bar
+from simulator.text import Message
 
 # default search range: from zero to three times the plan's value, within the field's bounds
 DEFAULT_SCALE = 3.0
@@ -73,7 +74,7 @@ class RequiredValue:
 def required_value(scenario: Scenario, path: str, probability: float,
                    draws: int = ANALYSIS_DRAWS, seed: int = SEED,
                    bounds: tuple[float, float] | None = None, scheduler: str | None = None,
-                   progress: bool = False) -> RequiredValue:
+                   progress: bool | str | None = False) -> RequiredValue:
     """The value of one parameter at which P(CO2 peaks by 2030) reaches ``probability``.
 
     Parameters
@@ -91,8 +92,9 @@ def required_value(scenario: Scenario, path: str, probability: float,
         within the field's bounds.
     scheduler : str, optional
         Where the evaluations run (``simulator.montecarlo.tasks.run_tasks``).
-    progress : bool
-        Show a progress bar over the evaluations (after 2 s) on standard error.
+    progress : bool, str or None
+        Show a progress bar over the evaluations (after 2 s) on standard error: False or None,
+        none; True, in English; a language code (``"en"``, ``"zh"``), in that language.
 
     Returns
     -------
@@ -113,7 +115,8 @@ def required_value(scenario: Scenario, path: str, probability: float,
     per_round = VALUES_PER_ROUND[scheduler is not None]
     rounds = math.ceil(math.log(1 / RELATIVE_TOLERANCE) / math.log(per_round + 1))
     evaluated: list[Evaluation] = []
-    with progress_bar(3 + rounds * per_round, "Required value", "points", progress) as bar:
+    with progress_bar(3 + rounds * per_round, Message("progress.required_value"),
+                      Message("progress.points"), progress) as bar:
         def evaluate(values: list[float]) -> list[Evaluation]:
             points = [scenario.with_parameters({path: v}) for v in values]
             results = run_points(points, draws, seed, scheduler, bar)
@@ -165,10 +168,11 @@ def check_probability(probability) -> None:
     is_number = isinstance(probability, (int, float)) and not isinstance(probability, bool)
     if is_number and 0 < probability < 1:
         return
-    hint = f"; {probability:g} looks like a percentage: write {probability / 100:g} for " \
-        f"{probability:g} %" if is_number and 1 < probability < 100 else ""
-    raise InputError("probability", None, "must be strictly between 0 and 1" + hint,
-                     value=probability, allowed="a fraction in (0, 1), e.g. 0.9 for 90 %")
+    problem = Message("error.effort.percentage", value=probability,
+                      fraction=probability / 100) if is_number and 1 < probability < 100 \
+        else Message("error.effort.probability")
+    raise InputError("probability", None, problem, value=probability,
+                     allowed=Message("error.effort.probability_allowed"))
 
 
 def search_range(scenario: Scenario, path: str, field: Field,
@@ -181,9 +185,9 @@ def search_range(scenario: Scenario, path: str, field: Field,
     else:
         low, high = (float(b) for b in bounds)
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
-        raise InputError(scenario.source, path, "no usable search range", value=(low, high),
-                         allowed="two finite values LOW < HIGH within the field's bounds "
-                         f"({field.allowed()}): bounds=(LOW, HIGH), or --range LOW:HIGH")
+        raise InputError(scenario.source, path, Message("error.effort.no_range"),
+                         value=(low, high),
+                         allowed=Message("error.effort.range_allowed", bounds=field.allowed()))
     scenario.with_parameters({path: low})
     scenario.with_parameters({path: high})
     return low, high

@@ -44,7 +44,7 @@ from simulator.montecarlo.simulate import run_block
 from simulator.montecarlo.sampling import Sampler, truncated_normal_quantile
 from simulator.model.scenario import Scenario
 from simulator.report.labels import parameter_name
-from simulator.report.text import text
+from simulator.text import Message, text
 from simulator.montecarlo.tasks import progress_bar, run_tasks
 
 METHODS = ("sobol", "morris")
@@ -205,7 +205,7 @@ def morris_design(factors: int, trajectories: int, seed, levels: int = MORRIS_LE
     layer of points holds at most two runs of consecutive streams.
     """
     if levels < 2 or levels % 2:
-        raise ValueError(f"levels must be an even number >= 2, got {levels!r}")
+        raise ValueError(Message("error.sensitivity.levels", given=repr(levels)))
     rng = np.random.default_rng(seed)
     r, k = trajectories, factors
     delta = levels / (2 * (levels - 1))
@@ -368,7 +368,8 @@ def _runs(streams: np.ndarray) -> list[tuple[int, int]]:
 
 def sensitivity(scenario: Scenario, method: str = "sobol",
                 outputs: Sequence[str] = tuple(OUTPUTS), n: int | None = None, seed: int = SEED,
-                scheduler: str | None = None, progress: bool = False) -> xr.Dataset:
+                scheduler: str | None = None,
+                progress: bool | str | None = False) -> xr.Dataset:
     """Global sensitivity of per-draw outputs to a scenario's uncertain parameters.
 
     Parameters
@@ -387,8 +388,9 @@ def sensitivity(scenario: Scenario, method: str = "sobol",
         Fixes the design, the shock streams and the bootstrap: same seed, same result.
     scheduler : str, optional
         Passed to ``simulator.montecarlo.tasks.run_tasks`` (None: here).
-    progress : bool
-        Show a progress bar (after 2 s) on standard error.
+    progress : bool, str or None
+        Show a progress bar (after 2 s) on standard error: False or None, none; True, in
+        English; a language code (``"en"``, ``"zh"``), in that language.
 
     Returns
     -------
@@ -410,7 +412,8 @@ def sensitivity(scenario: Scenario, method: str = "sobol",
     columns = [list(OUTPUTS).index(name) for name in outputs]
     rows = n * (len(names) + (2 if method == "sobol" else 1))
     analysis = sobol if method == "sobol" else morris
-    with progress_bar(rows, "Sensitivity", "runs", progress, scale=True) as bar:
+    with progress_bar(rows, Message("progress.sensitivity"), Message("progress.runs"), progress,
+                      scale=True) as bar:
         indices, results = analysis(partial(scenario_outputs, model), len(names), n, seed,
                                     stream_factor=model.shocks, columns=columns,
                                     scheduler=scheduler, bar=bar)
@@ -420,29 +423,34 @@ def sensitivity(scenario: Scenario, method: str = "sobol",
 
 def _check_request(scenario: Scenario, method: str, outputs: Sequence[str], n, seed) -> int:
     if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        raise ValueError(Message("error.sensitivity.method", methods=repr(METHODS),
+                                 given=repr(method)))
     unknown = [name for name in outputs if name not in OUTPUTS]
     if unknown or not outputs or len(set(outputs)) < len(outputs):
-        raise ValueError(f"outputs must be distinct names from {tuple(OUTPUTS)}, got "
-                         f"{tuple(outputs)!r}")
+        raise ValueError(Message("error.sensitivity.outputs", outputs=repr(tuple(OUTPUTS)),
+                                 given=repr(tuple(outputs))))
     n = DEFAULT_N[method] if n is None else n
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2 or \
             (method == "sobol" and n & (n - 1)):
-        allowed = "a power of two >= 2" if method == "sobol" else "a whole number >= 2"
-        raise ValueError(f"n for {method} must be {allowed}, got {n!r}")
+        allowed = Message("error.sensitivity.n_sobol" if method == "sobol" else
+                          "error.sensitivity.n_morris")
+        raise ValueError(Message("error.sensitivity.n", method=method, allowed=allowed,
+                                 given=repr(n)))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+        raise ValueError(Message("error.montecarlo.seed", given=repr(seed)))
     if not (scenario["uncertainty.parameters"] or scenario["uncertainty.shocks"]):
-        raise ScenarioError(scenario.source, "uncertainty.parameters", "nothing uncertain to "
-                            "analyse", allowed="at least one entry in uncertainty.parameters "
-                            "or uncertainty.shocks")
+        raise ScenarioError(scenario.source, "uncertainty.parameters",
+                            Message("error.sensitivity.nothing"),
+                            allowed=Message("error.sensitivity.nothing_allowed"))
     year = f"co2_{TARGET_PEAK_YEAR}"
     if year in outputs and not scenario.base_year <= TARGET_PEAK_YEAR <= scenario.end_year:
-        raise ScenarioError(scenario.source, "end_year", f"output {year} needs "
-                            f"{TARGET_PEAK_YEAR} inside the horizon {scenario.base_year}-"
-                            f"{scenario.end_year}", value=scenario.end_year,
-                            allowed=f"base_year <= {TARGET_PEAK_YEAR} <= end_year, or leave "
-                            f"{year} out of the outputs")
+        raise ScenarioError(scenario.source, "end_year",
+                            Message("error.sensitivity.horizon", output=year,
+                                    year=TARGET_PEAK_YEAR, base_year=scenario.base_year,
+                                    end_year=scenario.end_year),
+                            value=scenario.end_year,
+                            allowed=Message("error.sensitivity.horizon_allowed",
+                                            year=TARGET_PEAK_YEAR, output=year))
     return int(n)
 
 

@@ -25,6 +25,7 @@ from simulator.montecarlo.simulate import simulate
 from simulator.model.scenario import Scenario
 from simulator.model.schema import Field
 from simulator.montecarlo.tasks import progress_bar, run_tasks
+from simulator.text import Message
 
 TARGET_DIM = "target"
 COMMON_RANDOM_NUMBERS = (
@@ -59,7 +60,8 @@ class Axis:
 
 
 def sweep(scenario: Scenario, grid: Mapping[str, Sequence[float]], draws: int = ANALYSIS_DRAWS,
-          seed: int = SEED, scheduler: str | None = None, progress: bool = False) -> xr.Dataset:
+          seed: int = SEED, scheduler: str | None = None,
+          progress: bool | str | None = False) -> xr.Dataset:
     """The peak test at every point of a grid of parameter values.
 
     Parameters
@@ -73,8 +75,9 @@ def sweep(scenario: Scenario, grid: Mapping[str, Sequence[float]], draws: int = 
         The same at every point: the points share their random numbers.
     scheduler : str, optional
         Where the points run (``simulator.montecarlo.tasks.run_tasks``); None runs them here.
-    progress : bool
-        Show a progress bar over the grid points (after 2 s) on standard error.
+    progress : bool, str or None
+        Show a progress bar over the grid points (after 2 s) on standard error: False or None,
+        none; True, in English; a language code (``"en"``, ``"zh"``), in that language.
 
     Returns
     -------
@@ -92,7 +95,8 @@ def sweep(scenario: Scenario, grid: Mapping[str, Sequence[float]], draws: int = 
     axes = grid_axes(scenario, grid)
     points = [scenario.with_parameters(dict(zip(grid, combination, strict=True)))
               for combination in itertools.product(*(a.values.tolist() for a in axes))]
-    with progress_bar(len(points), "Sweep", "points", progress) as bar:
+    with progress_bar(len(points), Message("progress.sweep"), Message("progress.points"),
+                      progress) as bar:
         results = run_points(points, draws, seed, scheduler, bar)
     return _to_dataset(scenario, axes, results, draws, seed)
 
@@ -130,31 +134,34 @@ def grid_axes(scenario: Scenario, grid: Mapping[str, Sequence[float]]) -> list[A
     """Check the grid: known, settable parameters, each with distinct finite values."""
     check_horizon(scenario)
     if not grid:
-        raise InputError(scenario.source, None, "nothing to sweep",
-                         allowed="at least one parameter path with its values")
+        raise InputError(scenario.source, None, Message("error.sweep.nothing"),
+                         allowed=Message("error.sweep.nothing_allowed"))
     return [_axis(scenario, path, values) for path, values in grid.items()]
 
 
 def check_horizon(scenario: Scenario) -> None:
     """The peak test needs the test year inside the projection."""
     if not scenario.base_year <= TARGET_PEAK_YEAR <= scenario.end_year:
-        raise InputError(scenario.source, "end_year", f"the horizon {scenario.base_year}-"
-                         f"{scenario.end_year} does not hold {TARGET_PEAK_YEAR}, the year the "
-                         "peak test asks about", value=scenario.end_year,
-                         allowed=f"base_year <= {TARGET_PEAK_YEAR} <= end_year")
+        raise InputError(scenario.source, "end_year",
+                         Message("error.sweep.horizon", base_year=scenario.base_year,
+                                 end_year=scenario.end_year, year=TARGET_PEAK_YEAR),
+                         value=scenario.end_year,
+                         allowed=Message("error.sweep.horizon_allowed", year=TARGET_PEAK_YEAR))
 
 
 def _axis(scenario: Scenario, path: str, values: Sequence[float]) -> Axis:
     field = settable_field(scenario, path)
     numbers = list(values)
-    allowed = "one or more distinct finite numbers"
+    allowed = Message("error.sweep.values_allowed")
     if not numbers:
-        raise InputError(scenario.source, path, "no values to sweep", allowed=allowed)
+        raise InputError(scenario.source, path, Message("error.sweep.no_values"),
+                         allowed=allowed)
     if not all(_is_number(v) for v in numbers):
         bad = next(v for v in numbers if not _is_number(v))
-        raise InputError(scenario.source, path, "not a finite number", value=bad, allowed=allowed)
+        raise InputError(scenario.source, path, Message("error.sweep.not_finite"), value=bad,
+                         allowed=allowed)
     if len(set(numbers)) < len(numbers):
-        raise InputError(scenario.source, path, "a value is repeated", value=numbers,
+        raise InputError(scenario.source, path, Message("error.sweep.repeated"), value=numbers,
                          allowed=allowed)
     return Axis(path, np.array(numbers, dtype=float), field, scenario.parameter(path))
 
@@ -174,10 +181,8 @@ def settable_field(scenario: Scenario, path: str) -> Field:
         if covers and entry.apply == "set":
             raise InputError(
                 scenario.origin("uncertainty.parameters"), path,
-                f"its value is drawn by uncertainty.parameters[{i}] ({entry.parameter}, apply: "
-                "set), so every draw replaces the value set here and it would have no effect",
-                allowed="a parameter whose uncertainty entry uses add or multiply, or that has "
-                "none; to vary this one, change that entry's apply or distribution")
+                Message("error.sweep.drawn", index=i, parameter=entry.parameter),
+                allowed=Message("error.sweep.drawn_allowed"))
     return field
 
 

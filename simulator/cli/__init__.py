@@ -15,7 +15,9 @@ import signal
 import sys
 from pathlib import Path
 
+from simulator.cli.options import language_of
 from simulator.interrupts import end_by, exit_code, stop_on_interrupts
+from simulator.text import text
 
 # each command a module with ``main(argv) -> int``, imported only when used (``simulate
 # --help`` loads no numerics); a first word that names no command is the plain run's scenario
@@ -23,6 +25,7 @@ COMMANDS = {"calibrate": "simulator.cli.calibrate", "sweep": "simulator.cli.swee
             "sensitivity": "simulator.cli.sensitivity", "discover": "simulator.cli.discover",
             "require": "simulator.cli.require", "compare": "simulator.cli.compare"}
 RUN_COMMAND = "simulator.cli.run"
+PROGRAM = "simulate"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,21 +40,20 @@ def main(argv: list[str] | None = None) -> int:
             return _command(argv)
     except KeyboardInterrupt as stop:  # Interrupted, or a Ctrl-C another handler turned into one
         signum = getattr(stop, "signum", signal.SIGINT)
-        print(f"simulate: {interrupted_message(signum, getattr(stop, 'written', []))}",
-              file=sys.stderr)
+        message = interrupted_message(signum, getattr(stop, "written", []), language_of(argv))
+        print(f"{PROGRAM}: {message}", file=sys.stderr)
         if as_program:
             end_by(signum)
         return exit_code(signum)
 
 
-def interrupted_message(signum: int, written: list[Path]) -> str:
-    """What an interrupted command says about its output folder."""
+def interrupted_message(signum: int, written: list[Path], lang: str = "en") -> str:
+    """What an interrupted command says about its output folder, in ``lang``."""
     name = signal.Signals(signum).name
     if written:
-        return f"interrupted ({name}) just after writing the results to " \
-            f"{', '.join(map(str, written))}; they are complete"
-    return f"interrupted ({name}); no results were written, and the output folder keeps " \
-        "its earlier results"
+        return text("console.interrupted_written", lang, signal=name,
+                    files=", ".join(map(str, written)))
+    return text("console.interrupted", lang, signal=name)
 
 
 def _command(argv: list[str]) -> int:

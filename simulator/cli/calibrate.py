@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from simulator.cli.options import EXIT_BAD_INPUT
-from simulator.errors import InputError
+from simulator.cli.options import Parser, add_language_option, language_of, run_command
+from simulator.text import text
+
+PROG = "simulate calibrate"
+
+
+def build_parser(lang: str = "en") -> Parser:
+    parser = Parser(PROG, "calibrate", lang)
+    parser.add_argument("scenario", type=Path, help=text("help.calibrate.scenario", lang))
+    add_language_option(parser, shows="report", charts=False)
+    return parser
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="simulate calibrate",
-        description="Fit a scenario's calibration.free parameters to its plan's targets and "
-        "keep them in <scenario>.lock.yaml, which later runs use.")
-    parser.add_argument("scenario", type=Path, help="scenario YAML file")
-    args = parser.parse_args(argv)
+    args = build_parser(language_of(argv)).parse_args(argv)
+    return run_command(PROG, lambda: _calibrate(args), args.lang)
+
+
+def _calibrate(args: argparse.Namespace) -> str:
     from calibration import calibrate, format_calibration  # the plain run does not need scipy
-    try:
-        result, lock_file = calibrate(args.scenario)
-    except InputError as err:
-        print(f"simulate calibrate: error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    print(format_calibration(result, lock_file))
-    return 0
+
+    result, lock_file = calibrate(args.scenario)
+    return format_calibration(result, lock_file, args.lang)

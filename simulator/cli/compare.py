@@ -9,39 +9,38 @@ from pathlib import Path
 import xarray as xr
 
 from simulator.defaults import ANALYSIS_DRAWS
-from simulator.cli.options import add_language_option, add_run_options, chart_writers, run_command
+from simulator.cli.options import (
+    Parser, add_language_option, add_run_options, chart_writers, language_of, run_command,
+)
 from simulator.analysis.compare import SCENARIO_DIM, compare, comparison_table, horizons
 from simulator.report.files import TEN_DIGITS, csv_writer, netcdf_writer, write_results
 from simulator.report.labels import co2_unit, draws_basis, region_name
 from simulator.report.summary import co2_cell, text_table
-from simulator.report.text import text
+from simulator.text import text
 from simulator.model.scenario import load_scenario
 
 PROG = "simulate compare"
 COMPARISON_FOLDER = Path("results") / "comparison"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG, description="Run the peak test of several scenarios with the same draws and "
-        "seed and show them side by side. Writes comparison.nc, comparison.csv and "
-        "comparison.png.")
+def build_parser(lang: str = "en") -> Parser:
+    parser = Parser(PROG, "compare", lang)
     parser.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO",
-                        help="scenario YAML files, e.g. scenarios/*_base.yaml")
+                        help=text("help.compare.scenarios", lang))
     add_run_options(parser, ANALYSIS_DRAWS, out=COMPARISON_FOLDER)
-    add_language_option(parser, shows="the printed table and the chart")
+    add_language_option(parser, shows="table_chart")
     return parser
 
 
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
-    return run_command(PROG, lambda: _run(args))
+    args = build_parser(language_of(argv)).parse_args(argv)
+    return run_command(PROG, lambda: _run(args), args.lang)
 
 
 def _run(args: argparse.Namespace) -> str:
     scenarios = [load_scenario(path) for path in args.scenarios]
     result = compare(scenarios, draws=args.draws, seed=args.seed, scheduler=args.scheduler,
-                     progress=sys.stderr.isatty())
+                     progress=sys.stderr.isatty() and args.lang)
     written = write_results(args.out, {
         "comparison.nc": netcdf_writer(result),
         "comparison.csv": csv_writer(comparison_table(result), TEN_DIGITS),

@@ -7,37 +7,38 @@ import argparse
 import math
 import sys
 
-from simulator.cli.options import add_ensemble_options, output_folder, run_command
+from simulator.cli.options import (
+    Parser, add_ensemble_options, add_language_option, language_of, output_folder, run_command,
+)
 from simulator.analysis import effort
 from simulator.analysis.effort import FOUND, UNREACHABLE, Evaluation, RequiredValue, required_value
 from simulator.errors import InputError
 from simulator.report.files import json_writer, write_results
 from simulator.defaults import ANALYSIS_DRAWS, TARGET_PEAK_YEAR
 from simulator.model.scenario import load_scenario
+from simulator.text import Message, text
 
 PROG = "simulate require"
-RANGE_FORM = "LOW:HIGH, two numbers with LOW < HIGH, e.g. 0.02:0.06"
+RANGE_FORM = Message("console.require.range_form")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG, description=f"Find the value of one parameter at which P(CO2 peaks by "
-        f"{TARGET_PEAK_YEAR}) reaches the asked probability. Every value searched uses the "
-        "same draws, so P is an exact function of the value. Writes require.json.")
+def build_parser(lang: str = "en") -> Parser:
+    parser = Parser(PROG, "require", lang, year=TARGET_PEAK_YEAR)
     add_ensemble_options(parser, draws=ANALYSIS_DRAWS)
     parser.add_argument("--param", required=True, metavar="PATH",
-                        help="parameter path, e.g. paths.energy_intensity_decline.values.2026")
+                        help=text("help.require.param", lang))
     parser.add_argument("--probability", required=True, type=float, metavar="P",
-                        help="the asked P(peak by 2030), a fraction in (0, 1), e.g. 0.9")
+                        help=text("help.require.probability", lang))
     parser.add_argument("--range", dest="search_range", metavar="LOW:HIGH",
-                        help="values searched (default: from zero to three times the plan's "
-                        "value, within the field's bounds)")
+                        help=text("help.require.range", lang))
+    add_language_option(parser, shows="report", charts=False)
     return parser
 
 
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(_range_attached(argv))
-    return run_command(PROG, lambda: _run(args))
+    argv = _range_attached(argv)
+    args = build_parser(language_of(argv)).parse_args(argv)
+    return run_command(PROG, lambda: _run(args), args.lang)
 
 
 def _range_attached(argv: list[str]) -> list[str]:
@@ -58,10 +59,10 @@ def _run(args: argparse.Namespace) -> str:
     scenario = load_scenario(args.scenario)
     result = required_value(scenario, args.param, args.probability, draws=args.draws,
                             seed=args.seed, bounds=bounds, scheduler=args.scheduler,
-                            progress=sys.stderr.isatty())
+                            progress=sys.stderr.isatty() and args.lang)
     written = write_results(output_folder(args, scenario),
                             {"require.json": json_writer(result.to_dict())})
-    return format_required(result, written)
+    return format_required(result, written, args.lang)
 
 
 def check_probability(probability: float) -> None:
@@ -73,25 +74,26 @@ def check_probability(probability: float) -> None:
                          allowed=err.allowed) from None
 
 
-def parse_range(text: str | None) -> tuple[float, float] | None:
-    if text is None:
+def parse_range(given: str | None) -> tuple[float, float] | None:
+    if given is None:
         return None
     try:
-        low, high = (float(part) for part in text.split(":"))
+        low, high = (float(part) for part in given.split(":"))
     except ValueError:
-        raise InputError("--range", None, "cannot read the range", value=text,
+        raise InputError("--range", None, Message("error.option.range_unreadable"), value=given,
                          allowed=RANGE_FORM) from None
     if not (math.isfinite(low) and math.isfinite(high)):
-        raise InputError("--range", None, "LOW and HIGH must be finite", value=text,
+        raise InputError("--range", None, Message("error.option.range_not_finite"), value=given,
                          allowed=RANGE_FORM)
     if not low < high:
-        raise InputError("--range", None, "LOW must be below HIGH", value=text,
+        raise InputError("--range", None, Message("error.option.range_order"), value=given,
                          allowed=RANGE_FORM)
     return low, high
 
 
-def format_required(result: RequiredValue, written: list) -> str:
-    """The printed answer: the value, P there and just beside it, the plan, the search."""
+def format_required(result: RequiredValue, written: list, lang: str = "en") -> str:
+    """The printed answer, in ``lang``: the value, P there and just beside it, the plan, the
+    search."""
     decimals = max(0, math.ceil(-math.log10(result.tolerance)))
 
     def value(v: float) -> str:
@@ -99,39 +101,42 @@ def format_required(result: RequiredValue, written: list) -> str:
 
     low, high = result.search_range
     return "\n".join([
-        *_answer(result, value),
-        f"Searched {value(low)} to {value(high)} (tolerance {result.tolerance:.2g}): "
-        f"{result.evaluations} evaluations of {result.draws:,} draws each ({result.sampling}, "
-        f"seed {result.seed}), the same draws at every value.",
-        "Written:",
+        *_answer(result, value, lang),
+        text("console.require.searched", lang, low=value(low), high=value(high),
+             tolerance=result.tolerance, evaluations=result.evaluations, draws=result.draws,
+             sampling=result.sampling, seed=result.seed),
+        text("console.written", lang),
         *(f"  {path}" for path in written),
     ])
 
 
-def _answer(result: RequiredValue, value) -> list[str]:
-    plan = f"(plan: {value(result.plan.value)}, which gives {100 * result.plan.probability:.1f} %)"
-    asked = f"a {TARGET_PEAK_YEAR} peak {100 * result.probability:g} % likely"
+def _answer(result: RequiredValue, value, lang: str) -> list[str]:
+    plan = text("console.require.plan", lang, value=value(result.plan.value),
+                p=100 * result.plan.probability)
+    asked = text("console.require.asked", lang, year=TARGET_PEAK_YEAR, p=100 * result.probability)
     low, high = result.search_range
     if result.status == FOUND:
         digits = max(1, math.ceil(math.log10(result.draws / 100)))  # one draw shows
-        return [f"To make {asked}, {result.parameter} must be {result.direction} "
-                f"{value(result.required.value)} {plan}.",
-                f"At {value(result.required.value)}: P(CO2 peaks by {TARGET_PEAK_YEAR}) = "
-                f"{_percent(result.required, digits)}; at {value(result.below.value)}, just "
-                f"on the other side: {100 * result.below.probability:.{digits}f} %."]
+        direction = text(f"console.require.direction.{result.direction.replace(' ', '_')}",
+                         lang)
+        return [text("console.require.found", lang, asked=asked, parameter=result.parameter,
+                     direction=direction, value=value(result.required.value), plan=plan),
+                text("console.require.found_at", lang, value=value(result.required.value),
+                     year=TARGET_PEAK_YEAR, p=_percent(result.required, lang, digits),
+                     other=value(result.below.value),
+                     other_p=f"{100 * result.below.probability:.{digits}f}")]
     if result.status == UNREACHABLE:
-        return [f"{result.parameter} alone cannot make {asked} within {value(low)} to "
-                f"{value(high)}: the best is {_percent(result.best)} at "
-                f"{value(result.best.value)} {plan}. Another lever, or a wider --range, "
-                "is needed."]
-    return [f"P(CO2 peaks by {TARGET_PEAK_YEAR}) is at least {100 * result.probability:g} % "
-            f"at both ends of the range searched, {value(low)} to {value(high)}, of "
-            f"{result.parameter}: {_percent(result.required)} at "
-            f"{value(result.required.value)}, the weaker end {plan}. To find where it "
-            "falls below, move --range past that end."]
+        return [text("console.require.unreachable", lang, parameter=result.parameter,
+                     asked=asked, low=value(low), high=value(high),
+                     best=_percent(result.best, lang), value=value(result.best.value),
+                     plan=plan)]
+    return [text("console.require.whole_range", lang, year=TARGET_PEAK_YEAR,
+                 p=100 * result.probability, low=value(low), high=value(high),
+                 parameter=result.parameter, at=_percent(result.required, lang),
+                 value=value(result.required.value), plan=plan)]
 
 
-def _percent(evaluation: Evaluation, digits: int = 1) -> str:
+def _percent(evaluation: Evaluation, lang: str, digits: int = 1) -> str:
     low, high = evaluation.ci95
-    return (f"{100 * evaluation.probability:.{digits}f} % (95 % interval "
-            f"{100 * low:.{digits}f}-{100 * high:.{digits}f} %)")
+    return text("console.require.percent", lang, p=f"{100 * evaluation.probability:.{digits}f}",
+                low=f"{100 * low:.{digits}f}", high=f"{100 * high:.{digits}f}")

@@ -9,46 +9,38 @@ import sys
 
 from simulator import __version__
 from simulator.cli.options import (
-    add_ensemble_options, add_language_option, output_folder, run_command,
+    Parser, add_ensemble_options, add_language_option, language_of, output_folder, run_command,
 )
 from simulator.montecarlo.simulate import KEEP_MODES
 from simulator.report.outputs import run_scenario, write_run
 from simulator.report.summary import format_report
-from simulator.report.text import text
+from simulator.text import text
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="simulate",
-        description="Project a carbon-peaking scenario and test whether CO2 peaks by 2030.")
+def build_parser(lang: str = "en") -> Parser:
+    parser = Parser("simulate", "run", lang)
     add_ensemble_options(parser)
     parser.add_argument("--keep", choices=KEEP_MODES, default="summary",
-                        help="per-draw summaries only, or full trajectories too")
-    parser.add_argument("--plateau", type=_fraction, metavar="X",
-                        help="also count a draw as peaked when no year after 2030 is more than "
-                        "X (a fraction, e.g. 0.01) above its 2030 level (default: off)")
-    add_language_option(parser, shows="the charts, report.html and the printed summary")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.epilog = (
-        "other commands (each with --help): simulate calibrate SCENARIO (fit the plan's "
-        "targets); simulate sweep SCENARIO --set PATH=START:STOP:N (a parameter grid); "
-        "simulate sensitivity SCENARIO (Sobol or Morris indices); simulate discover SCENARIO "
-        "(which parameter ranges lead to no peak by 2030); simulate require SCENARIO --param "
-        "PATH --probability P (the value that makes a 2030 peak that likely); simulate compare "
-        "SCENARIO [SCENARIO ...] (several plans side by side)")
+                        help=text("help.run.keep", lang))
+    parser.add_argument("--plateau", type=_fraction(lang), metavar="X",
+                        help=text("help.run.plateau", lang))
+    add_language_option(parser, shows="run")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help=text("help.version", lang))
+    parser.epilog = text("help.run.epilog", lang)
     return parser
 
 
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
-    return run_command("simulate", lambda: _run_report(args))
+    args = build_parser(language_of(argv)).parse_args(argv)
+    return run_command("simulate", lambda: _run_report(args), args.lang)
 
 
 def _run_report(args: argparse.Namespace) -> str:
     announce_compiling(args.lang)
     run = run_scenario(args.scenario, draws=args.draws, seed=args.seed, keep=args.keep,
                        plateau=args.plateau, scheduler=args.scheduler,
-                       progress=sys.stderr.isatty())
+                       progress=sys.stderr.isatty() and args.lang)
     written = write_run(output_folder(args, run.scenario), run, reproduce_command(args),
                         args.lang)
     return format_report(run.projection, run.info, written, args.lang)
@@ -78,11 +70,16 @@ def reproduce_command(args: argparse.Namespace) -> str:
     return shlex.join(words)
 
 
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{value} is not a fraction in [0, 1] (0.01 is 1 %)")
-    return value
+def _fraction(lang: str):
+    """An argparse type: a fraction in [0, 1], refused in ``lang``."""
+    def parse(given: str) -> float:
+        try:
+            value = float(given)
+        except ValueError:
+            raise argparse.ArgumentTypeError(text("error.option.not_number", lang,
+                                                  given=repr(given))) from None
+        if not 0.0 <= value <= 1.0:
+            raise argparse.ArgumentTypeError(text("error.option.not_fraction", lang,
+                                                  value=value))
+        return value
+    return parse

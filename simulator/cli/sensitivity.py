@@ -8,12 +8,13 @@ import sys
 import xarray as xr
 
 from simulator.cli.options import (
-    add_ensemble_options, add_language_option, chart_writers, output_folder, run_command,
+    Parser, add_ensemble_options, add_language_option, chart_writers, language_of, output_folder,
+    run_command,
 )
 from simulator.report.files import TEN_DIGITS, csv_writer, netcdf_writer, write_results
 from simulator.report.labels import co2_unit, output_name, region_name
 from simulator.report.summary import text_table
-from simulator.report.text import text
+from simulator.text import text
 from simulator.model.scenario import Scenario, load_scenario
 from simulator.analysis.sensitivity import (
     DEFAULT_N, METHODS, OUTPUTS, SHOCKS, correlation_note, factor_name, sensitivity,
@@ -23,46 +24,40 @@ from simulator.analysis.sensitivity import (
 PROG = "simulate sensitivity"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG, description="Global sensitivity of the peak year, peak CO2, 2030 CO2 and "
-        "cumulative CO2 to a scenario's uncertain parameters (and its per-year shocks, as one "
-        "factor): Sobol first- and total-order indices, or Morris elementary effects, with "
-        "95 % bootstrap intervals. Writes sensitivity.nc and sensitivity.csv.")
+def build_parser(lang: str = "en") -> Parser:
+    parser = Parser(PROG, "sensitivity", lang)
     add_ensemble_options(parser, draws=None)
     parser.add_argument("--method", choices=METHODS, default="sobol",
-                        help="sobol (variance shares, default) or morris (screening)")
+                        help=text("help.sensitivity.method", lang))
     parser.add_argument("--output", nargs="+", choices=list(OUTPUTS), default=list(OUTPUTS),
-                        metavar="NAME", help="outputs to analyse (default all): "
-                        + ", ".join(OUTPUTS))
-    parser.add_argument("--n", type=int, metavar="N",
-                        help=f"Sobol: base rows, a power of two (default {DEFAULT_N['sobol']:,}; "
-                        f"N (k + 2) model runs for k factors); Morris: trajectories (default "
-                        f"{DEFAULT_N['morris']}; N (k + 1) runs)")
-    add_language_option(parser, shows="the printed tables and the chart")
+                        metavar="NAME", help=text("help.sensitivity.output", lang,
+                                                  outputs=", ".join(OUTPUTS)))
+    parser.add_argument("--n", type=int, metavar="N", help=text(
+        "help.sensitivity.n", lang, sobol=DEFAULT_N["sobol"], morris=DEFAULT_N["morris"]))
+    add_language_option(parser, shows="tables_chart")
     return parser
 
 
 def main(argv: list[str]) -> int:
-    parser = build_parser()
+    lang = language_of(argv)
+    parser = build_parser(lang)
     args = parser.parse_args(argv)
     n = DEFAULT_N[args.method] if args.n is None else args.n
     if n < 2 or (args.method == "sobol" and n & (n - 1)):
-        parser.error(f"argument --n: {n} is not allowed for {args.method}; allowed: "
-                     + ("a power of two >= 2, e.g. 1024 or 4096" if args.method == "sobol"
-                        else "a whole number >= 2"))
+        parser.error(text("error.option.sensitivity_n", lang, n=n, method=args.method,
+                          allowed=text(f"error.option.sensitivity_n_{args.method}", lang)))
     repeated = sorted({name for name in args.output if args.output.count(name) > 1})
     if repeated:
-        parser.error(f"argument --output: {', '.join(repeated)} given twice; allowed: each of "
-                     f"{', '.join(OUTPUTS)} at most once")
-    return run_command(PROG, lambda: _run(args, n))
+        parser.error(text("error.option.output_twice", lang, names=", ".join(repeated),
+                          outputs=", ".join(OUTPUTS)))
+    return run_command(PROG, lambda: _run(args, n), args.lang)
 
 
 def _run(args: argparse.Namespace, n: int) -> str:
     scenario = load_scenario(args.scenario)
     result = sensitivity(scenario, method=args.method, outputs=args.output, n=n,
                          seed=args.seed, scheduler=args.scheduler,
-                         progress=sys.stderr.isatty())
+                         progress=sys.stderr.isatty() and args.lang)
     written = write_results(output_folder(args, scenario), {
         "sensitivity.nc": netcdf_writer(result),
         "sensitivity.csv": csv_writer(sensitivity_table(result), TEN_DIGITS),

@@ -12,7 +12,8 @@ import xarray as xr
 
 from simulator.defaults import ANALYSIS_DRAWS
 from simulator.cli.options import (
-    add_ensemble_options, add_language_option, chart_writers, output_folder, run_command,
+    Parser, add_ensemble_options, add_language_option, chart_writers, language_of, output_folder,
+    run_command,
 )
 from simulator.errors import InputError
 from simulator.report.files import TEN_DIGITS, csv_writer, netcdf_writer, write_results
@@ -20,40 +21,34 @@ from simulator.report.labels import (
     SHARE_UNITS, co2_unit, parameter_name, region_name, unit_text, with_unit,
 )
 from simulator.report.summary import co2_cell, text_table
-from simulator.report.text import text
+from simulator.text import Message, text
 from simulator.model.scenario import load_scenario
 from simulator.analysis.sweeps import TARGET_DIM, sweep, sweep_table
 
 PROG = "simulate sweep"
 MAX_GRID_POINTS = 10_000  # every point is a whole peak test: about 0.2 s at 20,000 draws
-SET_FORMS = (f"PATH=START:STOP:N (N from 2 to {MAX_GRID_POINTS:,} evenly spaced values from "
-             "START to STOP, e.g. paths.energy_intensity_decline.values.2026=0.01:0.04:4) or "
-             "PATH=V1,V2,... (a list of numbers, e.g. base.coal_share=0.78,0.80)")
+SET_FORMS = Message("help.sweep.forms", most=MAX_GRID_POINTS)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG, description="Run the peak test at every point of a grid of parameter values. "
-        "Every point uses the same draws (common random numbers), so differences between points "
-        "are effects, not noise. Writes sweep.nc and sweep.csv.")
+def build_parser(lang: str = "en") -> Parser:
+    parser = Parser(PROG, "sweep", lang)
     add_ensemble_options(parser, draws=ANALYSIS_DRAWS)
     parser.add_argument("--set", dest="settings", action="append", required=True,
-                        metavar="PATH=VALUES", help="a parameter and its values: " + SET_FORMS
-                        + "; repeat --set for a grid over several parameters")
-    add_language_option(parser, shows="the printed table and the chart")
+                        metavar="PATH=VALUES", help=text("help.sweep.set", lang, forms=SET_FORMS))
+    add_language_option(parser, shows="table_chart")
     return parser
 
 
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
-    return run_command(PROG, lambda: _run(args))
+    args = build_parser(language_of(argv)).parse_args(argv)
+    return run_command(PROG, lambda: _run(args), args.lang)
 
 
 def _run(args: argparse.Namespace) -> str:
     grid = parse_settings(args.settings)
     scenario = load_scenario(args.scenario)
     result = sweep(scenario, grid, draws=args.draws, seed=args.seed, scheduler=args.scheduler,
-                   progress=sys.stderr.isatty())
+                   progress=sys.stderr.isatty() and args.lang)
     written = write_results(output_folder(args, scenario), {
         "sweep.nc": netcdf_writer(result), "sweep.csv": csv_writer(sweep_table(result), TEN_DIGITS),
         **chart_writers("sweep.png", "sweep_chart", result, args.lang)})
@@ -66,29 +61,39 @@ def parse_settings(settings: list[str]) -> dict[str, list[float]]:
     for setting in settings:
         path, values = parse_setting(setting)
         if path in grid:
-            raise InputError("--set", None, f"{path} is given twice", value=setting,
-                             allowed="each parameter once, with all its values")
+            raise InputError("--set", None, Message("error.option.set_twice", path=path),
+                             value=setting, allowed=Message("error.option.set_once"))
         grid[path] = values
     points = math.prod(len(values) for values in grid.values())
     if points > MAX_GRID_POINTS:
-        raise InputError("--set", None, f"the grid has {points:,} points", value=settings,
-                         allowed=f"at most {MAX_GRID_POINTS:,} points (each runs the peak "
-                         "test on --draws draws)")
+        raise InputError("--set", None, Message("error.option.grid_points", points=points),
+                         value=settings,
+                         allowed=Message("error.option.grid_most", most=MAX_GRID_POINTS))
     return grid
 
 
-def parse_setting(text: str) -> tuple[str, list[float]]:
+def parse_setting(setting: str) -> tuple[str, list[float]]:
     """One ``--set PATH=VALUES`` -> (path, values), in either of the ``SET_FORMS``."""
-    path, sep, spec = (part.strip() for part in text.partition("="))
+    path, sep, spec = (part.strip() for part in setting.partition("="))
     if not sep or not path or not spec:
-        raise InputError("--set", None, "expected PATH=VALUES", value=text, allowed=SET_FORMS)
+        raise InputError("--set", None, Message("error.option.set_form"), value=setting,
+                         allowed=SET_FORMS)
     try:
         if ":" in spec:
             return path, _evenly_spaced(spec)
-        return path, [_finite(v, "a value") for v in spec.split(",")]
-    except ValueError as err:
-        raise InputError("--set", None, f"cannot read the values {spec!r} of {path}: {err}",
-                         value=text, allowed=SET_FORMS) from None
+        return path, [_finite(v, "value") for v in spec.split(",")]
+    except _ValuesError as err:
+        raise InputError("--set", None, Message("error.option.set_values", spec=repr(spec),
+                                                 path=path, reason=err.reason),
+                         value=setting, allowed=SET_FORMS) from None
+
+
+class _ValuesError(ValueError):
+    """Why a ``--set`` list or range cannot be read, as a ``Message``."""
+
+    def __init__(self, key: str, **values):
+        self.reason = Message(f"error.option.{key}", **values)
+        super().__init__(str(self.reason))
 
 
 def _evenly_spaced(spec: str) -> list[float]:
@@ -96,26 +101,28 @@ def _evenly_spaced(spec: str) -> list[float]:
     gives 0.81, not 0.8099999999999999)."""
     parts = spec.split(":")
     if len(parts) != 3:
-        raise ValueError(f"START:STOP:N has 3 parts, not {len(parts)}")
-    start, stop = _finite(parts[0], "START"), _finite(parts[1], "STOP")
+        raise _ValuesError("range_parts", parts=len(parts))
+    start, stop = _finite(parts[0], "start"), _finite(parts[1], "stop")
     try:
         count = int(parts[2])
     except ValueError:
-        raise ValueError(f"N {parts[2].strip()!r} is not a whole number") from None
+        raise _ValuesError("count_not_whole", given=repr(parts[2].strip())) from None
     if not 2 <= count <= MAX_GRID_POINTS:
-        raise ValueError(f"N is {count}, not from 2 to {MAX_GRID_POINTS:,}")
+        raise _ValuesError("count_range", count=count, most=MAX_GRID_POINTS)
     return [float(f"{v:.12g}") for v in np.linspace(start, stop, count)]
 
 
-def _finite(text: str, name: str) -> float:
-    if not text.strip():
-        raise ValueError(f"{name} is missing")
+def _finite(given: str, name: str) -> float:
+    """A finite number; ``name`` is which one (``value``, ``start``, ``stop``)."""
+    what = Message(f"error.option.name_{name}")
+    if not given.strip():
+        raise _ValuesError("number_missing", name=what)
     try:
-        value = float(text)
+        value = float(given)
     except ValueError:
-        raise ValueError(f"{name} {text.strip()!r} is not a number") from None
+        raise _ValuesError("not_a_number", name=what, given=repr(given.strip())) from None
     if not math.isfinite(value):
-        raise ValueError(f"{name} {text.strip()!r} is not a finite number")
+        raise _ValuesError("not_finite", name=what, given=repr(given.strip()))
     return value
 
 

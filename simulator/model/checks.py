@@ -10,6 +10,7 @@ from pathlib import Path
 
 from simulator.errors import ScenarioError
 from simulator.model.schema import FIELDS
+from simulator.text import Message
 
 
 def check_known(key, known: list[str], file: Path, parent: str) -> None:
@@ -18,11 +19,20 @@ def check_known(key, known: list[str], file: Path, parent: str) -> None:
     path = f"{parent}.{key}" if parent else str(key)
     close = difflib.get_close_matches(str(key), known, n=3, cutoff=0.6)
     elsewhere = [f.path for f in FIELDS if f.path.endswith("." + str(key)) and f.path != path]
-    hint = close and f"did you mean {' or '.join(repr(c) for c in close)}?"
-    hint = hint or (elsewhere and f"did you mean {' or '.join(repr(e) for e in elsewhere)}?")
-    where = f"in '{parent}'" if parent else "at the top level"
-    raise ScenarioError(file, path, f"unknown field {where}" + (f"; {hint}" if hint else ""),
-                        allowed=", ".join(known))
+    problem = Message("error.check.unknown_in", parent=parent) if parent else \
+        Message("error.check.unknown_top")
+    names = close or elsewhere
+    if names:
+        problem = Message("error.check.with_hint", problem=problem,
+                          hint=Message("error.check.did_you_mean", names=either(names)))
+    raise ScenarioError(file, path, problem, allowed=", ".join(known))
+
+
+def either(names: list[str]):
+    """``'a' or 'b' or 'c'`` (each name as ``repr`` writes it), in the reader's language."""
+    if len(names) == 1:
+        return repr(names[0])
+    return Message("error.check.either", first=repr(names[0]), rest=either(names[1:]))
 
 
 def is_finite(number) -> bool:

@@ -13,6 +13,7 @@ from simulator.model import uncertainty
 from simulator.errors import ScenarioError
 from simulator.model.checks import check_known, is_finite, repeated
 from simulator.model.schema import FILLS, DriverPath, Field
+from simulator.text import Message
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 UNCERTAINTY_CHECKS = {"distributions": uncertainty.check_parameters,
@@ -33,7 +34,7 @@ def check_value(f: Field, value, file: Path):
         return UNCERTAINTY_CHECKS[f.kind](value, file, f.path)
     if f.kind == "choice":
         if value not in f.choices or isinstance(value, bool):
-            raise ScenarioError(file, f.path, "not an allowed value", value=value,
+            raise ScenarioError(file, f.path, Message("error.field.not_allowed"), value=value,
                                 allowed=f.allowed())
         return value
     return check_number(f, value, file, f.path)
@@ -41,50 +42,50 @@ def check_value(f: Field, value, file: Path):
 
 def _check_text(f: Field, value, file: Path) -> str:
     if not isinstance(value, str):
-        raise ScenarioError(file, f.path, "wrong type: expected text", value=value,
+        raise ScenarioError(file, f.path, Message("error.field.expected_text"), value=value,
                             allowed=f.allowed())
     if f.path == "name" and not NAME_PATTERN.fullmatch(value):
-        raise ScenarioError(file, f.path, "not a usable name", value=value,
-                            allowed="letters, digits, '_' and '-' (it names the output folder)")
+        raise ScenarioError(file, f.path, Message("error.field.bad_name"), value=value,
+                            allowed=Message("error.field.name_allowed"))
     return value
 
 
 def check_number(f: Field, value, file: Path, where: str):
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if not is_number or (f.kind == "int" and not isinstance(value, int)):
-        expected = "a whole number" if f.kind == "int" else "a number"
-        raise ScenarioError(file, where, f"wrong type: expected {expected}", value=value,
-                            allowed=f.allowed())
+        expected = Message("error.field.expected_whole") if f.kind == "int" else \
+            Message("error.field.expected_number")
+        raise ScenarioError(file, where, expected, value=value, allowed=f.allowed())
     if not is_finite(value):
-        raise ScenarioError(file, where, "not a finite number", value=value, allowed=f.allowed())
+        raise ScenarioError(file, where, Message("error.field.not_finite"), value=value,
+                            allowed=f.allowed())
     lo, hi = f.bounds
     if not lo <= value <= hi:
-        problem = "out of range"
+        problem = Message("error.field.out_of_range")
         if f.share and 1 < abs(value) <= 100:
-            problem += f"; {value:g} looks like a percentage: write {value / 100:g} for {value:g} %"
+            problem = Message("error.field.percentage", value=value, fraction=value / 100)
         raise ScenarioError(file, where, problem, value=value, allowed=f.allowed())
     return value if f.kind == "int" else float(value)
 
 
 def _check_driver_path(f: Field, value, file: Path) -> DriverPath:
     if not isinstance(value, dict):
-        raise ScenarioError(file, f.path, "a driver path must be a mapping", value=value,
+        raise ScenarioError(file, f.path, Message("error.field.path_not_mapping"), value=value,
                             allowed=f.allowed())
     for key in value:
         check_known(key, ["fill", "values"], file, parent=f.path)
     fill = value.get("fill", f.fill)
     if fill not in FILLS:
-        raise ScenarioError(file, f"{f.path}.fill", "unknown fill rule", value=fill,
-                            allowed="'step' (a value holds from its key year on) or 'linear' "
-                            "(interpolate between keys)")
+        raise ScenarioError(file, f"{f.path}.fill", Message("error.field.unknown_fill"),
+                            value=fill, allowed=Message("error.field.fills"))
     points = value.get("values")
     if not isinstance(points, dict) or not points:
-        raise ScenarioError(file, f"{f.path}.values", "missing or empty", value=points,
-                            allowed="a mapping {year: value} with at least one year")
+        raise ScenarioError(file, f"{f.path}.values", Message("error.field.no_values"),
+                            value=points, allowed=Message("error.field.values_allowed"))
     for year, number in points.items():
         if isinstance(year, bool) or not isinstance(year, int):
-            raise ScenarioError(file, f"{f.path}.values", "a year key must be a whole number",
-                                value=year, allowed="years such as 2025")
+            raise ScenarioError(file, f"{f.path}.values", Message("error.field.year_not_whole"),
+                                value=year, allowed=Message("error.field.years_allowed"))
         check_number(f, number, file, f"{f.path}.values.{year}")
     years = tuple(sorted(points))
     return DriverPath(fill, years, tuple(float(points[y]) for y in years))
@@ -93,10 +94,10 @@ def _check_driver_path(f: Field, value, file: Path) -> DriverPath:
 def _check_parameter_list(f: Field, value, file: Path) -> tuple[str, ...]:
     """Names only; whether each names a parameter is checked once ``extends`` is resolved."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ScenarioError(file, f.path, "wrong type: expected a list of parameter paths",
+        raise ScenarioError(file, f.path, Message("error.field.expected_params"),
                             value=value, allowed=f.allowed())
     twice = repeated(value)
     if twice:
-        raise ScenarioError(file, f.path, "a parameter is listed twice", value=twice[0],
-                            allowed="each parameter once")
+        raise ScenarioError(file, f.path, Message("error.field.listed_twice"), value=twice[0],
+                            allowed=Message("error.field.each_once"))
     return tuple(value)

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from simulator.errors import ScenarioError
+from simulator.text import Message
 
 LOCK_SUFFIX = ".lock.yaml"
 
@@ -62,9 +63,8 @@ def read_lock(scenario_file: Path, chain: list[Path], read_mapping) -> dict | No
     targets = [scenario_file.parent / t for t in names if t]
     missing = [t for t in targets if not is_file(t)]
     if missing or lock.get("inputs_sha256") != inputs_digest(fit_inputs(chain, targets)):
-        raise ScenarioError(path, "inputs_sha256", "calibration lock is stale: the scenario, a "
-                            "parent or the target file changed since it was written",
-                            allowed=f"refresh it with: simulate calibrate {scenario_file}")
+        raise ScenarioError(path, "inputs_sha256", Message("error.lock.stale"),
+                            allowed=Message("error.lock.refresh", scenario=str(scenario_file)))
     return _lock_entry(lock, "values", dict, path, scenario_file)
 
 
@@ -74,9 +74,9 @@ def _lock_entry(lock: dict, key: str, kind: type, path: Path, scenario_file: Pat
     mapping from parameter paths (dict)."""
     entry = lock.get(key, default)
     if not isinstance(entry, kind) or not all(isinstance(name, str) for name in entry):
-        what = "list of file names" if kind is list else "mapping of fitted values"
-        raise ScenarioError(path, key, f"a lock must hold a {what}", value=entry,
-                            allowed=f"rewrite it: simulate calibrate {scenario_file}")
+        what = "error.lock.not_file_names" if kind is list else "error.lock.not_values"
+        raise ScenarioError(path, key, Message(what), value=entry,
+                            allowed=Message("error.lock.rewrite", scenario=str(scenario_file)))
     return entry
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 from simulator.errors import ScenarioError
 from simulator.model.fields import check_number
 from simulator.model.schema import FIELDS, FIELDS_BY_PATH, DriverPath, Field
+from simulator.text import Message
 
 def parameter_names(values: dict) -> list[str]:
     """Every addressable parameter of a resolved scenario."""
@@ -33,23 +34,22 @@ def parameter_field(values: dict, name: str, file) -> Field:
         return f
     if f is not None and f.kind == "path" and path is not None and year in path.years:
         return f
-    raise ScenarioError(file, name, "not a parameter of this scenario", value=name,
+    raise ScenarioError(file, name, Message("error.parameter.unknown"), value=name,
                         allowed=_what_is_allowed(values, name, f, path))
 
 
-def _what_is_allowed(values: dict, name: str, f: Field | None, path) -> str:
+def _what_is_allowed(values: dict, name: str, f: Field | None, path) -> Message:
     if f is not None and f.kind == "path" and path is None:
-        return f"{f.path} is not set in this scenario; give it a path with that year first"
+        return Message("error.parameter.path_not_set", path=f.path)
     if f is not None and f.kind == "path":
-        return f"a key {f.path} has: " + ", ".join(f"{f.path}.values.{y}" for y in path.years)
+        return Message("error.parameter.path_keys", path=f.path,
+                       keys=", ".join(f"{f.path}.values.{y}" for y in path.years))
     if f is not None:
-        return (f"{f.path} is not a continuous number (type {f.kind}); a parameter is a number "
-                "field or a driver-path key")
+        return Message("error.parameter.not_continuous", path=f.path, kind=f.kind)
     close = difflib.get_close_matches(name, parameter_names(values), n=4, cutoff=0.6)
     if close:
-        return "close matches: " + ", ".join(close)
-    return ("a number field such as base.coal_share, or a key of a driver path set in the "
-            "scenario such as paths.coal_share.values.2025")
+        return Message("error.parameter.close_matches", names=", ".join(close))
+    return Message("error.parameter.example")
 
 
 def is_driver_path(values: dict, name: str) -> bool:

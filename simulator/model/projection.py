@@ -11,6 +11,7 @@ from simulator.model import kernel
 from simulator.model.drivers import kernel_inputs
 from simulator.model.scenario import Scenario
 from simulator.model.schema import OUTPUT_VARIABLES, YEAR_DIM
+from simulator.text import Message
 
 # Shares are sums of a few products of order-one numbers; anything more negative than
 # rounding is a real over-full fuel mix.
@@ -68,11 +69,9 @@ def _check_fuel_mix(scenario: Scenario, out: np.ndarray) -> None:
     field = "base.coal_share" if t == 0 else "paths.coal_share"
     raise ScenarioError(
         scenario.origin(field), field,
-        f"in {year} coal {coal:.4f} + oil {oil:.4f} + non-fossil {non_fossil:.4f} = "
-        f"{coal + oil + non_fossil:.4f} of total energy, which leaves a negative gas share "
-        f"({len(bad)} year(s) affected, first {year})", value=float(coal),
-        allowed="coal + oil + non-fossil shares <= 1 in every year: lower the coal or oil "
-        "path, or the non-fossil supply")
+        Message("error.projection.negative_gas", year=year, coal=coal, oil=oil,
+                non_fossil=non_fossil, total=coal + oil + non_fossil, years=len(bad)),
+        value=float(coal), allowed=Message("error.projection.fuel_mix"))
 
 
 def _check_imports(scenario: Scenario, inputs: tuple, out: np.ndarray) -> None:
@@ -89,12 +88,10 @@ def _check_imports(scenario: Scenario, inputs: tuple, out: np.ndarray) -> None:
     field = "base.net_electricity_exports" if t == 0 else "paths.net_electricity_exports"
     raise ScenarioError(
         scenario.origin(field), field,
-        f"in {year} imported coal power takes out {-trade[t]:,.1f} 万t CO2, more than the "
-        f"{coal_co2[t]:,.1f} 万t of all the coal in the mix ({len(bad)} year(s) affected, first "
-        f"{year})", value=float(drivers[kernel.EXPORTS, t]),
-        allowed="imports of coal power (negative net exports, 亿kWh) no larger than the coal "
-        "share holds: energy x coal share x coal factor >= -net exports x electricity_export "
-        "factor x 10; lower the imports or raise the coal path")
+        Message("error.projection.imports", year=year, imported=-trade[t], coal=coal_co2[t],
+                years=len(bad)),
+        value=float(drivers[kernel.EXPORTS, t]),
+        allowed=Message("error.projection.imports_allowed"))
 
 
 def _to_dataset(scenario: Scenario, out: np.ndarray) -> xr.Dataset:

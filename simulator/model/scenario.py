@@ -30,6 +30,7 @@ from simulator.model.schema import (
     FIELDS, FIELDS_BY_PATH, MODEL_SECTIONS, SECTIONS, DriverPath, Field,
 )
 from simulator.model.uncertainty import correlation_matrix
+from simulator.text import Message
 
 NOT_INHERITED = ("name", "extends")  # a variant names itself and its own parent
 
@@ -184,12 +185,11 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
                 continue  # "<<: *defaults": SafeConstructor merges that mapping in
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"a key must be a plain name or year, not a "
-                    f"{type(key).__name__}", key_node.start_mark)
+                _refuse(Message("error.scenario.key_not_plain", type=type(key).__name__),
+                        key_node.start_mark)
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+                _refuse(Message("error.scenario.duplicate_key", name=repr(key)),
+                        key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -197,10 +197,26 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
-            shown = repr(node.value) if isinstance(node, yaml.ScalarNode) else f"this {node.id}"
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{shown} is not a valid {node.tag.rsplit(':', 1)[-1]}",
-                node.start_mark) from None
+            shown = repr(node.value) if isinstance(node, yaml.ScalarNode) else \
+                Message(THIS_NODE.get(node.id, "error.scenario.this_node"), node=node.id)
+            _refuse(Message("error.scenario.not_valid", shown=shown,
+                            tag=node.tag.rsplit(":", 1)[-1]), node.start_mark)
+
+
+THIS_NODE = {"mapping": "error.scenario.this_mapping", "sequence": "error.scenario.this_sequence"}
+
+
+class _Refused(yaml.constructor.ConstructorError):
+    """A YAML error of ours: ``message`` says it in the reader's language (``problem`` is its
+    English, for PyYAML's own rendering of the error)."""
+
+    def __init__(self, message: Message, mark):
+        super().__init__(None, None, str(message), mark)
+        self.message = message
+
+
+def _refuse(message: Message, mark):
+    raise _Refused(message, mark) from None
 
 
 def read_mapping(file: Path) -> dict:
@@ -212,12 +228,11 @@ def read_mapping(file: Path) -> dict:
     except yaml.YAMLError as err:
         raise ScenarioError(file, None, _yaml_problem(err)) from None
     except RecursionError:
-        raise ScenarioError(file, None, "YAML nesting too deep") from None
+        raise ScenarioError(file, None, Message("error.scenario.too_deep")) from None
     if data is None:
-        raise ScenarioError(file, None, "file is empty; a scenario is a mapping of fields "
-                            "such as name, region, base_year")
+        raise ScenarioError(file, None, Message("error.scenario.empty"))
     if not isinstance(data, dict):
-        raise ScenarioError(file, None, "the top level must be a mapping of fields",
+        raise ScenarioError(file, None, Message("error.scenario.not_mapping"),
                             value=type(data).__name__)
     return data
 
@@ -228,17 +243,23 @@ def _read_text(file: Path) -> str:
     try:
         mode = file.stat().st_mode
     except FileNotFoundError:
-        raise ScenarioError(file, None, "file not found") from None
+        raise ScenarioError(file, None, Message("error.file.not_found")) from None
     except (OSError, ValueError) as err:  # a name too long, a NUL byte in it, no permission
-        raise ScenarioError(file, None, f"cannot be read: {_reason(err)}") from None
+        raise ScenarioError(file, None, _unreadable(err)) from None
     if not stat.S_ISREG(mode):
-        raise ScenarioError(file, None, "not a regular file (a directory?)")
+        raise ScenarioError(file, None, Message("error.scenario.not_regular"))
     try:
         return file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:
-        raise ScenarioError(file, None, f"not UTF-8 text (byte {err.start})") from None
+        raise ScenarioError(file, None, Message("error.scenario.not_utf8",
+                                                byte=err.start)) from None
     except OSError as err:
-        raise ScenarioError(file, None, f"cannot be read: {_reason(err)}") from None
+        raise ScenarioError(file, None, _unreadable(err)) from None
+
+
+def _unreadable(err: Exception) -> Message:
+    """The file cannot be read, for the system's reason in the system's words."""
+    return Message("error.scenario.unreadable", reason=_reason(err))
 
 
 def _reason(err: Exception) -> str:
@@ -255,7 +276,8 @@ def _check_structure(text: str) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             open_nodes.append((event.anchor, values))
             if len(open_nodes) > MAX_NESTING:
-                _structure_error(f"nested more than {MAX_NESTING} levels deep", event)
+                _structure_error(Message("error.scenario.too_nested", levels=MAX_NESTING),
+                                 event)
         elif isinstance(event, yaml.CollectionEndEvent):
             anchor, start = open_nodes.pop()
             sizes[anchor] = values - start
@@ -264,27 +286,31 @@ def _check_structure(text: str) -> None:
             sizes[event.anchor] = 1
         elif isinstance(event, yaml.AliasEvent):
             if any(anchor == event.anchor for anchor, _ in open_nodes):
-                _structure_error(f"alias *{event.anchor} is inside the node it names (a "
-                                 "recursive structure)", event)
+                _structure_error(Message("error.scenario.recursive_alias",
+                                         anchor=event.anchor), event)
             added = sizes.get(event.anchor, 1)
         else:
             added = 0  # stream and document boundaries
         values += added
         if values > MAX_VALUES:
-            _structure_error(f"more than {MAX_VALUES:,} values once its aliases are expanded",
+            _structure_error(Message("error.scenario.too_many_values", values=MAX_VALUES),
                              event)
 
 
-def _structure_error(problem: str, event: yaml.Event):
-    raise yaml.composer.ComposerError(None, None, problem, event.start_mark)
+def _structure_error(problem: Message, event: yaml.Event):
+    raise _Refused(problem, event.start_mark)
 
 
-def _yaml_problem(err: yaml.YAMLError) -> str:
+def _yaml_problem(err: yaml.YAMLError) -> Message:
+    """Where the YAML is wrong and why: our own reasons in the reader's language, PyYAML's in
+    its own words."""
     mark = getattr(err, "problem_mark", None)
-    problem = getattr(err, "problem", None) or str(err)
+    problem = getattr(err, "message", None) if isinstance(err, _Refused) else None
+    problem = problem or getattr(err, "problem", None) or str(err)
     if mark is None:
-        return f"YAML syntax error: {problem}"
-    return f"YAML syntax error at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+        return Message("error.scenario.yaml", problem=problem)
+    return Message("error.scenario.yaml_at", line=mark.line + 1, column=mark.column + 1,
+                   problem=problem)
 
 
 def _extends_chain(source: Path) -> list[tuple[Path, dict]]:
@@ -295,8 +321,8 @@ def _extends_chain(source: Path) -> list[tuple[Path, dict]]:
         resolved = file.resolve()
         if resolved in seen:
             cycle = " -> ".join(str(p) for p in [*(f for f, _ in chain), file])
-            raise ScenarioError(chain[-1][0], "extends", "extends forms a cycle", value=cycle,
-                                allowed="a chain of parents that ends")
+            raise ScenarioError(chain[-1][0], "extends", Message("error.scenario.cycle"),
+                                value=cycle, allowed=Message("error.scenario.chain_ends"))
         seen.append(resolved)
         flat = _check_file(read_mapping(file), file)
         chain.append((file, flat))
@@ -305,9 +331,9 @@ def _extends_chain(source: Path) -> list[tuple[Path, dict]]:
             return chain
         parent_file = file.parent / parent
         if not is_file(parent_file):
-            raise ScenarioError(file, "extends", f"parent scenario {str(parent_file)!r} not found",
-                                value=parent, allowed="a path to an existing scenario file, "
-                                "relative to this file")
+            raise ScenarioError(file, "extends", Message("error.scenario.no_parent",
+                                                         parent=repr(str(parent_file))),
+                                value=parent, allowed=Message("error.scenario.parent_allowed"))
         file = parent_file
 
 
@@ -323,9 +349,9 @@ def _check_file(data: dict, file: Path) -> dict:
         if key in SECTIONS:
             names = [f.path.split(".", 1)[1] for f in FIELDS if f.path.startswith(key + ".")]
             if not isinstance(value, dict):
-                raise ScenarioError(file, key, "a section must be a mapping of fields",
-                                    value=value, allowed=f"fields of '{key}' such as "
-                                    f"{key}.{names[0]}, one per line, indented")
+                raise ScenarioError(file, key, Message("error.scenario.section_not_mapping"),
+                                    value=value, allowed=Message("error.scenario.section_allowed",
+                                                                 section=key, first=names[0]))
             for sub, sub_value in value.items():
                 check_known(sub, names, file, parent=key)
                 flat[f"{key}.{sub}"] = check_value(FIELDS_BY_PATH[f"{key}.{sub}"], sub_value, file)
@@ -340,14 +366,16 @@ def _check_file(data: dict, file: Path) -> dict:
 def _check_scenario(values: dict, origins: dict, source: Path) -> None:
     for f in FIELDS:
         if f.required and f.path not in values:
-            inherited = f" (a scenario that uses extends must still set its own {f.path})" \
-                if f.path == "name" and "extends" in values else ""
-            raise ScenarioError(source, f.path, "missing required field" + inherited,
-                                allowed=f"{f.allowed()}: {f.description}")
+            problem = Message("error.scenario.missing_own", path=f.path) \
+                if f.path == "name" and "extends" in values else \
+                Message("error.scenario.missing")
+            raise ScenarioError(source, f.path, problem, allowed=Message(
+                "error.scenario.required", allowed=f.allowed(), description=f.description))
     base, end = values["base_year"], values["end_year"]
     if end <= base:
-        raise ScenarioError(origins["end_year"], "end_year", f"must be after base_year {base}",
-                            value=end, allowed=f"a year > {base}")
+        raise ScenarioError(origins["end_year"], "end_year",
+                            Message("error.scenario.end_before_base", base=base), value=end,
+                            allowed=Message("error.scenario.year_after", base=base))
     for f in FIELDS:
         if f.kind == "path" and values.get(f.path) is not None:
             _check_horizon(f, values[f.path], base, end, origins[f.path])
@@ -362,21 +390,24 @@ def _check_scenario(values: dict, origins: dict, source: Path) -> None:
 def _check_horizon(f: Field, path: DriverPath, base: int, end: int, file: Path) -> None:
     for year in path.years:
         if not base < year <= end:
-            allowed = f"years {base + 1}..{end} (the base-year value is set by {f.anchor})" \
-                if f.anchor else f"years {base + 1}..{end}"
-            raise ScenarioError(file, f"{f.path}.values.{year}", "year outside the projection "
-                                "horizon", value=year, allowed=allowed)
+            allowed = Message("error.scenario.horizon_anchored", first=base + 1, end=end,
+                              anchor=f.anchor) if f.anchor else \
+                Message("error.scenario.horizon", first=base + 1, end=end)
+            raise ScenarioError(file, f"{f.path}.values.{year}",
+                                Message("error.scenario.outside_horizon"), value=year,
+                                allowed=allowed)
     if f.anchor is None and path.years[0] != base + 1:
-        raise ScenarioError(file, f"{f.path}.values", "a rate path must start at the first "
-                            "projected year", value=path.years[0], allowed=f"first key {base + 1}")
+        raise ScenarioError(file, f"{f.path}.values", Message("error.scenario.rate_start"),
+                            value=path.years[0],
+                            allowed=Message("error.scenario.first_key", year=base + 1))
 
 
 def _check_base_mix(values: dict, origins: dict) -> None:
     coal, oil = values["base.coal_share"], values["base.oil_share"]
     if coal + oil > 1:
-        raise ScenarioError(origins["base.coal_share"], "base.coal_share", "coal and oil shares "
-                            f"sum to {coal + oil:g}, leaving a negative gas share",
-                            value=coal, allowed=f"coal_share + oil_share <= 1 (oil_share is {oil:g})")
+        raise ScenarioError(origins["base.coal_share"], "base.coal_share",
+                            Message("error.scenario.negative_gas", total=coal + oil), value=coal,
+                            allowed=Message("error.scenario.base_mix", oil=oil))
 
 
 def _check_export_factor(values: dict, origins: dict, source: Path) -> None:
@@ -388,17 +419,17 @@ def _check_export_factor(values: dict, origins: dict, source: Path) -> None:
     if territorial and any(exports) and not factor:
         file = origins.get("base.net_electricity_exports") or origins.get(
             "paths.net_electricity_exports", source)
-        raise ScenarioError(file, "emission_factors.electricity_export", "territorial accounting "
-                            "with net electricity exports needs the CO2 factor of that electricity",
-                            value=factor, allowed="a factor > 0 tCO2/MWh, or accounting: consumption")
+        raise ScenarioError(file, "emission_factors.electricity_export",
+                            Message("error.scenario.export_factor"), value=factor,
+                            allowed=Message("error.scenario.export_factor_allowed"))
 
 
 def _check_targets_file(values: dict, origins: dict) -> None:
     name = values.get("calibration.targets")
     if name is not None and not is_file(origins["calibration.targets"].parent / name):
-        raise ScenarioError(origins["calibration.targets"], "calibration.targets", "target file "
-                            "not found", value=name, allowed="a path to a plan target file, "
-                            "relative to this file (e.g. ../calibration/targets/taiyuan.yaml)")
+        raise ScenarioError(origins["calibration.targets"], "calibration.targets",
+                            Message("error.scenario.no_targets"), value=name,
+                            allowed=Message("error.scenario.targets_allowed"))
 
 
 def _check_uncertainty(values: dict, origins: dict, source: Path) -> None:
@@ -412,13 +443,15 @@ def _check_uncertainty(values: dict, origins: dict, source: Path) -> None:
                 raise ScenarioError(file, f"uncertainty.parameters[{i}].parameter", err.problem,
                                     value=entry.parameter, allowed=err.allowed) from None
         if entry.parameter.split(".", 1)[0] not in MODEL_SECTIONS:
-            raise ScenarioError(file, f"uncertainty.parameters[{i}].parameter", "not an input "
-                                "of the model, so a draw of it would change nothing",
-                                value=entry.parameter, allowed="a parameter of "
-                                + ", ".join(MODEL_SECTIONS))
+            raise ScenarioError(file, f"uncertainty.parameters[{i}].parameter",
+                                Message("error.scenario.not_model_input"),
+                                value=entry.parameter, allowed=Message(
+                                    "error.scenario.model_parameter",
+                                    sections=", ".join(MODEL_SECTIONS)))
     twice = repeated([e.parameter for e in entries])
     if twice:
-        raise ScenarioError(file, "uncertainty.parameters", "a parameter has two distributions",
-                            value=twice[0], allowed="one entry per parameter")
+        raise ScenarioError(file, "uncertainty.parameters",
+                            Message("error.scenario.two_distributions"), value=twice[0],
+                            allowed=Message("error.scenario.one_entry"))
     correlation_matrix(entries, values.get("uncertainty.correlations", ()),
                        origins.get("uncertainty.correlations", source))

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from simulator.text import Message
+
 
 YEAR_DIM = "year"
 DRAW_DIM = "draw"
@@ -61,36 +63,41 @@ class Field:
     def required(self) -> bool:
         return self.default is REQUIRED
 
-    def allowed(self) -> str:
-        """Plain-words statement of what the field accepts."""
+    def allowed(self) -> Message:
+        """Plain-words statement of what the field accepts (``str()`` of it is the English the
+        docs' field reference shows)."""
         if self.kind == "choice":
-            return "one of " + ", ".join(repr(c) for c in self.choices)
+            return Message("error.schema.one_of", choices=", ".join(repr(c) for c in self.choices))
         if self.kind == "str":
-            return "a text string"
-        if self.kind in ("distributions", "correlations", "shocks"):
-            return f"a list of {self.kind} entries (see the uncertainty tables)"
+            return Message("error.schema.text")
+        if self.kind in LIST_KINDS:
+            return Message(LIST_KINDS[self.kind])
         if self.kind == "params":
-            return ("a list of parameter paths, e.g. [base.coal_share, "
-                    "paths.coal_share.values.2025]")
+            return Message("error.schema.params")
         if self.kind == "path":
-            return (
-                "a mapping {fill: step or linear, values: {year: number}} with each value "
-                + _range_words(self)
-            )
-        what = "a whole number" if self.kind == "int" else "a number"
-        return f"{what} {_range_words(self)}"
+            return Message("error.schema.path", range=_range_words(self))
+        what = "error.schema.whole_number" if self.kind == "int" else "error.schema.number"
+        return Message(what, range=_range_words(self))
 
 
-def _range_words(f: Field) -> str:
+LIST_KINDS = {"distributions": "error.schema.list_distributions",
+              "correlations": "error.schema.list_correlations",
+              "shocks": "error.schema.list_shocks"}
+
+
+def _range_words(f: Field) -> Message:
     lo, hi = f.bounds
-    unit = "" if f.unit in ("1", "") else f" {f.unit}"
+    unit = "" if f.unit in ("1", "") else f.unit
     if f.share:
-        return f"in [{lo:g}, {hi:g}] (a fraction: write 0.04 for 4 %)"
+        return Message("error.schema.share", lo=lo, hi=hi)
     if lo == -INF and hi == INF:
-        return f"(any finite value{unit})"
+        return Message("error.schema.any_unit", unit=unit) if unit else \
+            Message("error.schema.any")
     if hi == INF:
-        return f">= {lo:g}{unit}"
-    return f"in [{lo:g}, {hi:g}]{unit}"
+        return Message("error.schema.at_least_unit", lo=lo, unit=unit) if unit else \
+            Message("error.schema.at_least", lo=lo)
+    return Message("error.schema.within_unit", lo=lo, hi=hi, unit=unit) if unit else \
+        Message("error.schema.within", lo=lo, hi=hi)
 
 
 # The largest level any field takes, in the plans' units: hundreds of times the world's GDP

@@ -32,7 +32,7 @@ def schema_markdown() -> str:
     for f in FIELDS:
         kind = f"path ({f.fill})" if f.kind == "path" else f.kind
         default = "required" if f.required else ("—" if f.default in (None, ()) else repr(f.default))
-        lines.append(f"| `{f.path}` | {kind} | {f.unit or '—'} | {default} | {f.allowed()} "
+        lines.append(f"| `{f.path}` | {kind} | {f.unit or '—'} | {default} | {str(f.allowed())} "
                      f"| {f.description} |")
     return "\n".join(lines + _uncertainty_tables()) + "\n"
 

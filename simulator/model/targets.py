@@ -18,6 +18,7 @@ from pathlib import Path
 
 from simulator.errors import ScenarioError
 from simulator.model.scenario import read_mapping
+from simulator.text import Message
 
 # plan unit -> factor into the model's unit (shares as fractions, capacity in 万kW, CO2 in 万t)
 UNIT_TO_MODEL = {
@@ -33,6 +34,7 @@ MEASURES = ("level", "decline_since", "increase_since")
 LOWER_IS_BETTER = ("energy_intensity", "co2_intensity", "co2", "energy", "coal_share", "oil_share")
 AT_LEAST = ("以上", "不低于", "至少", "超过")
 AT_MOST = ("以下", "不超过", "以内", "控制在")
+FILE_REQUIRED = ("region", "plan", "seed", "targets")
 REQUIRED_KEYS = ("id", "name_zh", "name_en", "kind", "targets", "numeric", "quote")
 
 
@@ -201,24 +203,26 @@ def _unchanged_targets(path: Path, mtime_ns: int, size: int) -> TargetFile:
 
 def _read_targets(path: Path) -> TargetFile:
     data = read_mapping(path)
-    for key in ("region", "plan", "seed", "targets"):
+    for key in FILE_REQUIRED:
         if key not in data:
-            raise ScenarioError(path, key, "missing", allowed="region, plan, seed, targets")
+            raise ScenarioError(path, key, Message("error.target.missing"),
+                                allowed=", ".join(FILE_REQUIRED))
     targets = tuple(_target(entry, path, i) for i, entry in enumerate(data["targets"]))
     ids = [t.id for t in targets]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
-        raise ScenarioError(path, f"targets.{repeated[0]}", "id used twice", allowed="unique ids")
+        raise ScenarioError(path, f"targets.{repeated[0]}", Message("error.target.id_twice"),
+                            allowed=Message("error.target.unique_ids"))
     return TargetFile(path, data["region"], data["plan"], data["seed"], targets)
 
 
 def _target(entry, path: Path, index: int) -> Target:
     where = f"targets[{index}]"
     if not isinstance(entry, dict):
-        raise ScenarioError(path, where, "a target must be a mapping", value=entry)
+        raise ScenarioError(path, where, Message("error.target.not_mapping"), value=entry)
     missing = [k for k in REQUIRED_KEYS if k not in entry]
     if missing:
-        raise ScenarioError(path, f"{where}.{missing[0]}", "missing",
+        raise ScenarioError(path, f"{where}.{missing[0]}", Message("error.target.missing"),
                             allowed=", ".join(REQUIRED_KEYS))
     known = {f for f in Target.__dataclass_fields__ if f != "extra"}
     fields = {k: v for k, v in entry.items() if k in known}
@@ -233,13 +237,13 @@ def _check_model(target: Target, path: Path) -> None:
     where = f"targets.{target.id}"
     model = target.model or {}
     if model.get("variable") not in MODEL_UNITS:
-        raise ScenarioError(path, f"{where}.model.variable", "not a model variable",
+        raise ScenarioError(path, f"{where}.model.variable", Message("error.target.not_variable"),
                             value=model.get("variable"), allowed=", ".join(MODEL_UNITS))
     if model.get("measure", "level") not in MEASURES:
-        raise ScenarioError(path, f"{where}.model.measure", "unknown measure",
+        raise ScenarioError(path, f"{where}.model.measure", Message("error.target.unknown_measure"),
                             value=model.get("measure"), allowed=", ".join(MEASURES))
     if target.unit not in UNIT_TO_MODEL:
-        raise ScenarioError(path, f"{where}.unit", "unit the model cannot convert",
+        raise ScenarioError(path, f"{where}.unit", Message("error.target.unknown_unit"),
                             value=target.unit, allowed=", ".join(UNIT_TO_MODEL))
 
 

@@ -31,27 +31,36 @@ import numpy as np
 from simulator.errors import ScenarioError
 from simulator.model.checks import check_known, is_finite
 from simulator.model.kernel import DRIVER_NAMES
+from simulator.text import Message
 
 APPLIES = ("add", "multiply", "set")
+PROCESSES = ("ar1",)  # how a shock evolves: only AR(1)
 
 
 @dataclass(frozen=True)
 class Distribution:
     name: str
     params: tuple[str, ...]
-    description: str
+    rule_key: str  # the catalogue entry saying what the distribution is and what it allows
+
+    @property
+    def rule(self) -> Message:
+        """What the distribution is and what its parameters allow, in words."""
+        return Message(self.rule_key)
+
+    @property
+    def description(self) -> str:
+        """``rule`` in English, as the docs' table shows it."""
+        return str(self.rule)
 
 
 DISTRIBUTIONS = {d.name: d for d in (
-    Distribution("normal", ("mean", "sd"), "mean + sd z; mean defaults to 0 (add) or 1 "
-                 "(multiply); sd >= 0"),
-    Distribution("lognormal", ("median", "sigma"), "median exp(sigma z); median > 0 defaults "
-                 "to 1 (multiply); sigma >= 0, at most 10"),
-    Distribution("uniform", ("low", "high"), "flat on [low, high]; low <= high"),
-    Distribution("triangular", ("low", "mode", "high"), "triangle on [low, high] peaking at "
-                 "mode; low <= mode <= high"),
-    Distribution("truncated_normal", ("mean", "sd", "low", "high"), "normal(mean, sd) cut to "
-                 "[low, high]; low < high, sd >= 0; mean defaults as for normal"),
+    Distribution("normal", ("mean", "sd"), "error.uncertainty.rule_normal"),
+    Distribution("lognormal", ("median", "sigma"), "error.uncertainty.rule_lognormal"),
+    Distribution("uniform", ("low", "high"), "error.uncertainty.rule_uniform"),
+    Distribution("triangular", ("low", "mode", "high"), "error.uncertainty.rule_triangular"),
+    Distribution("truncated_normal", ("mean", "sd", "low", "high"),
+                 "error.uncertainty.rule_truncated_normal"),
 )}
 DEFAULT_CENTRE = {"add": 0.0, "multiply": 1.0}
 # Distribution and shock numbers are held within these, so that no draw overflows: LARGEST
@@ -104,8 +113,8 @@ def check_shocks(value, file: Path, where: str) -> tuple[Shock, ...]:
 
 def _list_of_mappings(value, file: Path, where: str) -> list:
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
-        raise ScenarioError(file, where, "wrong type: expected a list of mappings (each entry "
-                            "starting with '- ')", value=value, allowed="see the uncertainty part of docs/scenario_format.md")
+        raise ScenarioError(file, where, Message("error.uncertainty.not_list"), value=value,
+                            allowed=Message("error.uncertainty.see_docs"))
     return value
 
 
@@ -114,17 +123,19 @@ def _keys(entry: dict, allowed: tuple, required: tuple, file: Path, where: str) 
         check_known(key, list(allowed), file, parent=where)
     for key in required:
         if key not in entry:
-            raise ScenarioError(file, f"{where}.{key}", "missing", allowed=", ".join(allowed))
+            raise ScenarioError(file, f"{where}.{key}", Message("error.uncertainty.missing"),
+                                allowed=", ".join(allowed))
 
 
-def _number(entry: dict, key: str, file: Path, where: str, low=-LARGEST, high=LARGEST,
-            what: str = "a number") -> float:
+def _number(entry: dict, key: str, file: Path, where: str, low: float, high: float,
+            what: Message) -> float:
     value = entry[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not is_finite(value):
-        raise ScenarioError(file, f"{where}.{key}", "expected a finite number", value=value,
-                            allowed=what)
+        raise ScenarioError(file, f"{where}.{key}", Message("error.uncertainty.not_finite"),
+                            value=value, allowed=what)
     if not low <= value <= high:
-        raise ScenarioError(file, f"{where}.{key}", "out of range", value=value, allowed=what)
+        raise ScenarioError(file, f"{where}.{key}", Message("error.uncertainty.out_of_range"),
+                            value=value, allowed=what)
     return float(value)
 
 
@@ -134,17 +145,20 @@ def _uncertain_parameter(entry: dict, file: Path, where: str) -> UncertainParame
     if dist is None:  # checked before the keys, which depend on the distribution
         if "distribution" not in entry:
             _keys(entry, ("parameter", "apply", "distribution"), ("distribution",), file, where)
-        raise ScenarioError(file, f"{where}.distribution", "unknown distribution", value=name,
+        raise ScenarioError(file, f"{where}.distribution",
+                            Message("error.uncertainty.unknown_distribution"), value=name,
                             allowed=", ".join(DISTRIBUTIONS))
     _keys(entry, ("parameter", "apply", "distribution", *dist.params),
           ("parameter", "distribution"), file, where)
     apply = entry.get("apply", "add")
     if apply not in APPLIES:
-        raise ScenarioError(file, f"{where}.apply", "unknown way to apply a draw", value=apply,
-                            allowed="add (value + x), multiply (value * x), set (x)")
+        raise ScenarioError(file, f"{where}.apply", Message("error.uncertainty.unknown_apply"),
+                            value=apply, allowed=Message("error.uncertainty.applies"))
     if not isinstance(entry["parameter"], str):
-        raise ScenarioError(file, f"{where}.parameter", "expected a parameter path",
-                            value=entry["parameter"], allowed="e.g. paths.gdp_growth")
+        raise ScenarioError(file, f"{where}.parameter",
+                            Message("error.uncertainty.expected_parameter"),
+                            value=entry["parameter"],
+                            allowed=Message("error.uncertainty.parameter_example"))
     values = _distribution_values(dist, entry, apply, file, where)
     return UncertainParameter(entry["parameter"], apply, name, tuple(values.items()))
 
@@ -156,29 +170,33 @@ def _distribution_values(dist: Distribution, entry: dict, apply: str, file: Path
     values = {}
     for p in dist.params:
         if p not in entry and defaults.get(p) is None:
-            raise ScenarioError(file, f"{where}.{p}", f"missing for distribution {dist.name}",
-                                allowed=dist.description)
-        values[p] = _number(entry, p, file, where, what=f"{dist.description}; each within "
-                            f"+-{LARGEST:g}") if p in entry else defaults[p]
+            raise ScenarioError(file, f"{where}.{p}", Message("error.uncertainty.missing_for",
+                                                              distribution=dist.name),
+                                allowed=dist.rule)
+        values[p] = _number(entry, p, file, where, -LARGEST, LARGEST,
+                            Message("error.uncertainty.each_within", rule=dist.rule,
+                                    largest=LARGEST)) if p in entry else defaults[p]
     _check_shape(dist, values, file, where)
     return values
 
 
 def _check_shape(dist: Distribution, v: dict, file: Path, where: str) -> None:
     problems = [
-        ("sd", v.get("sd", 0) < 0, "a standard deviation cannot be negative"),
-        ("sigma", v.get("sigma", 0) < 0, "sigma cannot be negative"),
-        ("sigma", v.get("sigma", 0) > LARGEST_SIGMA, f"sigma above {LARGEST_SIGMA:g} (a factor "
-         f"of e^{LARGEST_SIGMA:g} per standard deviation)"),
-        ("median", v.get("median", 1) <= 0, "a lognormal median must be positive"),
-        ("low", "high" in v and v["low"] > v["high"], "low is above high"),
-        ("mode", "mode" in v and not v["low"] <= v["mode"] <= v["high"], "mode outside [low, high]"),
-        ("high", dist.name == "truncated_normal" and v["low"] >= v["high"], "low must be below high"),
+        ("sd", v.get("sd", 0) < 0, Message("error.uncertainty.sd_negative")),
+        ("sigma", v.get("sigma", 0) < 0, Message("error.uncertainty.sigma_negative")),
+        ("sigma", v.get("sigma", 0) > LARGEST_SIGMA,
+         Message("error.uncertainty.sigma_too_large", largest=LARGEST_SIGMA)),
+        ("median", v.get("median", 1) <= 0, Message("error.uncertainty.median_not_positive")),
+        ("low", "high" in v and v["low"] > v["high"], Message("error.uncertainty.low_above_high")),
+        ("mode", "mode" in v and not v["low"] <= v["mode"] <= v["high"],
+         Message("error.uncertainty.mode_outside")),
+        ("high", dist.name == "truncated_normal" and v["low"] >= v["high"],
+         Message("error.uncertainty.low_not_below_high")),
     ]
     for key, bad, problem in problems:
         if bad:
             raise ScenarioError(file, f"{where}.{key}", problem, value=v[key],
-                                allowed=dist.description)
+                                allowed=dist.rule)
 
 
 def _correlation(entry: dict, file: Path, where: str) -> Correlation:
@@ -186,28 +204,29 @@ def _correlation(entry: dict, file: Path, where: str) -> Correlation:
     pair = entry["between"]
     if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
             and pair[0] != pair[1]):
-        raise ScenarioError(file, f"{where}.between", "expected two different parameter names",
-                            value=pair, allowed="[name of one parameters entry, name of another]")
-    rho = _number(entry, "rho", file, where, -1.0, 1.0, "a correlation in [-1, 1]")
+        raise ScenarioError(file, f"{where}.between", Message("error.uncertainty.not_a_pair"),
+                            value=pair, allowed=Message("error.uncertainty.pair_allowed"))
+    rho = _number(entry, "rho", file, where, -1.0, 1.0, Message("error.uncertainty.correlation"))
     return Correlation(tuple(pair), rho)
 
 
 def _shock(entry: dict, file: Path, where: str) -> Shock:
     _keys(entry, ("driver", "apply", "process", "sd", "rho"), ("driver", "sd"), file, where)
     if entry["driver"] not in DRIVER_NAMES:
-        raise ScenarioError(file, f"{where}.driver", "not a driver", value=entry["driver"],
-                            allowed=", ".join(DRIVER_NAMES))
-    if entry.get("process", "ar1") != "ar1":
-        raise ScenarioError(file, f"{where}.process", "unknown process",
-                            value=entry["process"], allowed="ar1")
+        raise ScenarioError(file, f"{where}.driver", Message("error.uncertainty.not_a_driver"),
+                            value=entry["driver"], allowed=", ".join(DRIVER_NAMES))
+    if entry.get("process", PROCESSES[0]) not in PROCESSES:
+        raise ScenarioError(file, f"{where}.process", Message("error.uncertainty.unknown_process"),
+                            value=entry["process"], allowed=", ".join(PROCESSES))
     apply = entry.get("apply", "add")
     if apply not in ("add", "multiply"):
-        raise ScenarioError(file, f"{where}.apply", "unknown way to apply a shock", value=apply,
-                            allowed="add (driver + e) or multiply (driver * (1 + e))")
+        raise ScenarioError(file, f"{where}.apply",
+                            Message("error.uncertainty.unknown_shock_apply"), value=apply,
+                            allowed=Message("error.uncertainty.shock_applies"))
     sd = _number(entry, "sd", file, where, 0.0, LARGEST,
-                 f"a standard deviation >= 0, at most {LARGEST:g}")
-    rho = _number(entry, "rho", file, where, -0.999, 0.999, "an autocorrelation in "
-                  "[-0.999, 0.999]") if "rho" in entry else 0.0
+                 Message("error.uncertainty.shock_sd", largest=LARGEST))
+    rho = _number(entry, "rho", file, where, -0.999, 0.999,
+                  Message("error.uncertainty.autocorrelation")) if "rho" in entry else 0.0
     return Shock(entry["driver"], apply, sd, rho)
 
 
@@ -221,14 +240,14 @@ def correlation_matrix(parameters: tuple[UncertainParameter, ...],
         unknown = [name for name in c.between if name not in index]
         if unknown:
             raise ScenarioError(file, f"uncertainty.correlations[{k}].between",
-                                "not an entry of uncertainty.parameters", value=unknown[0],
-                                allowed=", ".join(index) or "declare parameters first")
+                                Message("error.uncertainty.not_an_entry"), value=unknown[0],
+                                allowed=", ".join(index)
+                                or Message("error.uncertainty.declare_first"))
         i, j = (index[name] for name in c.between)
         matrix[i, j] = matrix[j, i] = c.rho
     smallest = float(np.linalg.eigvalsh(matrix).min()) if len(matrix) else 1.0
     if smallest < -1e-10:
-        raise ScenarioError(file, "uncertainty.correlations", "the correlations are not "
-                            "consistent with each other (matrix not positive semi-definite)",
-                            value=round(smallest, 6), allowed="a set of pairwise correlations "
-                            "whose matrix has no negative eigenvalue; weaken the strongest pairs")
+        raise ScenarioError(file, "uncertainty.correlations",
+                            Message("error.uncertainty.inconsistent"), value=round(smallest, 6),
+                            allowed=Message("error.uncertainty.consistent"))
     return matrix

@@ -28,6 +28,8 @@ from simulator.model.schema import FIELDS_BY_PATH
 from simulator.model.uncertainty import (
     APPLIES, DISTRIBUTIONS, UncertainParameter, correlation_matrix,
 )
+from simulator.text import Message
+
 SCALAR_FIELDS = {"base.gdp": kernel.GDP0, "base.energy_intensity": kernel.EI0,
                  "emission_factors.coal": kernel.S_EF_COAL, "emission_factors.oil": kernel.S_EF_OIL,
                  "emission_factors.gas": kernel.S_EF_GAS,
@@ -75,8 +77,8 @@ class Sampler:
                                       for j in range(len(self.entries))], dtype=np.uint64)
         if self.sampling == "sobol" and total & (total - 1):
             power = 1 << max(1, round(np.log2(total)))
-            warnings.warn(f"Sobol points are balanced only for a power-of-two number of draws; "
-                          f"{total} is not (try {power})", stacklevel=3)
+            warnings.warn(UserWarning(Message("note.sobol_draws", draws=total, power=power)),
+                          stacklevel=3)
 
     def block(self, start: int, stop: int, values: np.ndarray | None = None) -> np.ndarray:
         """Parameter values of draws start..stop-1, ``[draw, parameter]``, into ``values``

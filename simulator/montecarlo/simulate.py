@@ -19,6 +19,7 @@ from simulator.montecarlo.ensemble import (
 from simulator.montecarlo.ensemble_kernel import Summaries, simulate_into
 from simulator.montecarlo.sampling import Sampler
 from simulator.montecarlo.tasks import progress_bar, run_tasks
+from simulator.text import Message
 
 KEEP_MODES = ("summary", "full")
 
@@ -30,7 +31,7 @@ BLOCK_DRAWS = 1 << 20
 
 
 def simulate(scenario: Scenario, draws: int = DRAWS, seed: int = SEED, keep: str = "summary",
-             chunk: tuple[int, int] | None = None, progress: bool = False,
+             chunk: tuple[int, int] | None = None, progress: bool | str | None = False,
              scheduler: str | None = None, chunk_draws: int | None = None) -> xr.Dataset:
     """Monte Carlo run of a scenario's ``uncertainty`` section.
 
@@ -48,8 +49,9 @@ def simulate(scenario: Scenario, draws: int = DRAWS, seed: int = SEED, keep: str
     chunk : (start, stop), optional
         Compute only draws start..stop-1 of the ``draws``; concatenating chunks along ``draw``
         gives the full run exactly.
-    progress : bool
-        Show a progress bar (after 2 s) on standard error.
+    progress : bool, str or None
+        Show a progress bar (after 2 s) on standard error: False or None, none; True, in
+        English; a language code (``"en"``, ``"zh"``), in that language.
     scheduler : str, optional
         Run the draws as Dask tasks of ``chunk_draws`` draws each: a ``dask.distributed``
         scheduler address (``tcp://host:8786``) or ``"processes"`` for a local cluster (see
@@ -75,7 +77,8 @@ def simulate(scenario: Scenario, draws: int = DRAWS, seed: int = SEED, keep: str
     arguments = kernel_arguments(inputs, sampler)
     out = allocate(stop - start, inputs, keep == "full")
     values = np.zeros((stop - start, len(sampler.entries)))
-    bar = progress_bar(stop - start, "Monte Carlo", "draws", progress, scale=True)
+    bar = progress_bar(stop - start, Message("progress.monte_carlo"), Message("progress.draws"),
+                       progress, scale=True)
     for a in range(start, stop, BLOCK_DRAWS):
         b = min(a + BLOCK_DRAWS, stop)
         block = sampler.block(a, b, values[a - start:b - start])
@@ -103,17 +106,17 @@ def draw_chunks(start: int, stop: int, chunk_draws: int | None = None) -> list[t
         chunk_draws = max(CHUNK_DRAWS, -(-(stop - start) // MAX_CHUNKS))
     elif isinstance(chunk_draws, bool) or not isinstance(chunk_draws, (int, np.integer)) \
             or chunk_draws < 1:
-        raise ValueError(f"chunk_draws must be a positive whole number, got {chunk_draws!r}")
+        raise ValueError(Message("error.montecarlo.chunk_draws", given=repr(chunk_draws)))
     return [(a, min(a + int(chunk_draws), stop)) for a in range(start, stop, int(chunk_draws))]
 
 
 def _simulate_as_tasks(scenario: Scenario, draws: int, seed: int, keep: str,
-                       whole: tuple[int, int], progress: bool, scheduler: str,
+                       whole: tuple[int, int], progress: bool | str | None, scheduler: str,
                        chunks: list[tuple[int, int]]) -> xr.Dataset:
     """``simulate`` on each chunk as a task, joined into the run of the ``whole`` range."""
     tasks = [(scenario, draws, seed, keep, chunk) for chunk in chunks]
-    with progress_bar(whole[1] - whole[0], "Monte Carlo", "draws", progress,
-                      scale=True) as bar:
+    with progress_bar(whole[1] - whole[0], Message("progress.monte_carlo"),
+                      Message("progress.draws"), progress, scale=True) as bar:
         parts = run_tasks(simulate, tasks, scheduler,
                           on_done=lambda i: bar.update(chunks[i][1] - chunks[i][0]))
     ensemble = xr.concat(parts, dim=DRAW_DIM, data_vars="minimal", coords="minimal",
@@ -148,12 +151,11 @@ def check_full_fits(draws: int, years: int, memory_bytes: int | None = None) -> 
         return
     gib = 2.0 ** 30
     raise InputError(
-        "--keep", None, f"full trajectories of {draws:,} draws need about "
-        f"{draws * per_draw / gib:,.1f} GiB ({len(kernel.OUTPUT_NAMES)} variables x {years} "
-        f"years x 8 bytes a draw), more than {FULL_MEMORY_SHARE:.0%} of this machine's "
-        f"{memory_bytes / gib:,.1f} GiB", value="full",
-        allowed=f"--keep summary (per-draw summaries: memory grows with draws only), or at most "
-        f"{int(FULL_MEMORY_SHARE * memory_bytes // per_draw):,} draws with --keep full")
+        "--keep", None, Message("error.montecarlo.full", draws=draws, gib=draws * per_draw / gib,
+                                variables=len(kernel.OUTPUT_NAMES), years=years,
+                                share=FULL_MEMORY_SHARE, memory=memory_bytes / gib),
+        value="full", allowed=Message("error.montecarlo.full_allowed",
+                                      most=int(FULL_MEMORY_SHARE * memory_bytes // per_draw)))
 
 
 def physical_memory() -> int:
@@ -163,12 +165,13 @@ def physical_memory() -> int:
 
 def _check_run(draws, seed, keep, chunk) -> tuple[int, int]:
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
-        raise ValueError(f"draws must be a positive whole number, got {draws!r}")
+        raise ValueError(Message("error.montecarlo.draws", given=repr(draws)))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+        raise ValueError(Message("error.montecarlo.seed", given=repr(seed)))
     if keep not in KEEP_MODES:
-        raise ValueError(f"keep must be one of {KEEP_MODES}, got {keep!r}")
+        raise ValueError(Message("error.montecarlo.keep", modes=repr(KEEP_MODES),
+                                 given=repr(keep)))
     start, stop = chunk if chunk is not None else (0, draws)
     if not 0 <= start < stop <= draws:
-        raise ValueError(f"chunk must satisfy 0 <= start < stop <= draws, got {chunk!r}")
+        raise ValueError(Message("error.montecarlo.chunk", given=repr(chunk)))
     return int(start), int(stop)

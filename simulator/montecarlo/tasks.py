@@ -16,13 +16,12 @@ from concurrent.futures import CancelledError
 from contextlib import contextmanager
 
 from simulator.errors import InputError
+from simulator.text import LANGUAGES, Message, in_language
 
 LOCAL_CLUSTER = "processes"
 SCHEDULER_OPTION = "--scheduler"
 INSTALL_DASK = 'pip install ".[dask]"'
-ALLOWED_SCHEDULERS = (
-    "the address of a running Dask scheduler, e.g. tcp://host:8786 (the one 'dask scheduler' "
-    f"prints), or '{LOCAL_CLUSTER}' for a cluster of processes on this machine")
+ALLOWED_SCHEDULERS = Message("error.dask.allowed", local=LOCAL_CLUSTER)
 # Connecting to a closed port is retried until this timeout, so it bounds what a wrong
 # address costs; a scheduler on the same network answers in milliseconds.
 CONNECT_TIMEOUT = 10.0  # s
@@ -69,12 +68,50 @@ def run_tasks(function: Callable, tasks: Sequence[tuple], scheduler: str | None 
         return _run_on(distributed, client, function, tasks, scheduler, on_done)
 
 
-def progress_bar(total: int, what: str, unit: str, show: bool, scale: bool = False):
+def progress_bar(total: int, what: Message | str, unit: Message | str, show,
+                 scale: bool = False):
     """A bar over pieces of work on standard error that appears only after 2 s and vanishes
-    when done (``scale``: SI prefixes for large counts such as draws)."""
+    when done (``scale``: SI prefixes for large counts such as draws).
+
+    Parameters
+    ----------
+    total : int
+        Pieces of work (draws, points, runs).
+    what, unit : Message or str
+        The bar's label and the unit of its count (entries of the catalogues' ``[progress]``
+        table), rendered in the bar's language.
+    show : bool, str or None
+        An API function's ``progress`` argument (``progress_language``): False or None, no bar;
+        True, a bar in English; a language code (``"en"``, ``"zh"``), a bar in that language.
+    scale : bool
+        Write large counts with SI prefixes (1.50M).
+
+    Raises
+    ------
+    ValueError
+        If ``show`` is a text that is not a language code.
+    """
     from tqdm import tqdm
-    return tqdm(total=total, desc=what, unit=f" {unit}", unit_scale=scale, delay=2.0,
-                leave=False, disable=not show)
+    lang = progress_language(show)
+    words = lang or "en"
+    return tqdm(total=total, desc=in_language(what, words),
+                unit=f" {in_language(unit, words)}", unit_scale=scale, delay=2.0,
+                leave=False, disable=lang is None)
+
+
+def progress_language(progress) -> str | None:
+    """The language of the progress bar that a ``progress`` argument asks for, None for none.
+
+    False, None (or anything false) ask for no bar; True (or anything true but a text) for a
+    bar in English; a language code of ``simulator.text.LANGUAGES`` (``"en"``, ``"zh"``) for
+    a bar in that language. Another text is a ``ValueError``.
+    """
+    if isinstance(progress, str):
+        if progress in LANGUAGES:
+            return progress
+        raise ValueError(Message("error.montecarlo.progress", languages=", ".join(LANGUAGES),
+                                 given=repr(progress)))
+    return "en" if progress else None
 
 
 def _run_here(function: Callable, tasks: Sequence[tuple], on_done) -> list:
@@ -91,9 +128,9 @@ def _import_distributed(scheduler: str):
         import distributed
     except ImportError:
         raise _scheduler_error(
-            scheduler, "running on Dask needs the optional package 'distributed', which is not "
-            "installed", f"install it with {INSTALL_DASK} in the project folder, or run "
-            f"without {SCHEDULER_OPTION}") from None
+            scheduler, Message("error.dask.not_installed"),
+            Message("error.dask.install", install=INSTALL_DASK,
+                    option=SCHEDULER_OPTION)) from None
     return distributed
 
 
@@ -111,7 +148,8 @@ def _client(distributed, scheduler: str) -> Iterator:
     try:
         client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as err:
-        raise _scheduler_error(scheduler, f"cannot reach a Dask scheduler: {err}") from None
+        raise _scheduler_error(scheduler, Message("error.dask.unreachable",
+                                                  reason=str(err))) from None
     with client:
         _wait_for_workers(client, scheduler)
         yield client
@@ -121,12 +159,13 @@ def _check_address(scheduler: str) -> None:
     """A malformed address fails here, before a Client is half-built (whose clean-up would
     stall the interpreter's exit)."""
     if not isinstance(scheduler, str):
-        raise TypeError(f"scheduler must be a string or None, got {scheduler!r}")
+        raise TypeError(Message("error.dask.scheduler_type", given=repr(scheduler)))
     from distributed.comm.addressing import get_address_host_port
     try:
         get_address_host_port(scheduler)
     except ValueError as err:
-        raise _scheduler_error(scheduler, f"not a scheduler address ({err})") from None
+        raise _scheduler_error(scheduler, Message("error.dask.not_address",
+                                                  reason=str(err))) from None
 
 
 def _wait_for_workers(client, scheduler: str) -> None:
@@ -134,9 +173,8 @@ def _wait_for_workers(client, scheduler: str) -> None:
         client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
     except (TimeoutError, OSError):
         raise _scheduler_error(
-            scheduler, f"the Dask scheduler has no workers after {CONNECT_TIMEOUT:g} s",
-            f"a scheduler with workers: start them with 'dask worker {scheduler} --nthreads 1' "
-            "on machines that have the project installed") from None
+            scheduler, Message("error.dask.no_workers", timeout=CONNECT_TIMEOUT),
+            Message("error.dask.start_workers", scheduler=scheduler)) from None
 
 
 def _run_on(distributed, client, function: Callable, tasks: Sequence[tuple], scheduler: str,
@@ -154,13 +192,11 @@ def _run_on(distributed, client, function: Callable, tasks: Sequence[tuple], sch
     except ModuleNotFoundError as err:
         raise _missing_module(scheduler, err) from err
     except distributed.KilledWorker as err:
-        raise RuntimeError(f"Dask workers at {scheduler} died running {function.__name__} "
-                           f"({err}); their logs tell why: often the memory limit, or numba's "
-                           "'workqueue' threading layer, which aborts when several threads of "
-                           "one worker call a kernel (start workers with --nthreads 1)") from err
+        raise RuntimeError(Message("error.dask.killed", scheduler=scheduler,
+                                   function=function.__name__, error=str(err))) from err
     except CancelledError as err:
-        raise RuntimeError(f"the Dask tasks of {function.__name__} at {scheduler} were lost "
-                           f"({err}): did the scheduler stop?") from err
+        raise RuntimeError(Message("error.dask.lost", scheduler=scheduler,
+                                   function=function.__name__, error=str(err))) from err
 
 
 def _check_workers_import(client, function: Callable, scheduler: str) -> None:
@@ -177,9 +213,8 @@ def _check_workers_import(client, function: Callable, scheduler: str) -> None:
 
 def _missing_module(scheduler: str, err: ModuleNotFoundError) -> InputError:
     return _scheduler_error(
-        scheduler, f"the Dask workers cannot import {err.name!r}",
-        "workers started from an environment that has the project installed "
-        f"({INSTALL_DASK})")
+        scheduler, Message("error.dask.cannot_import", module=repr(err.name)),
+        Message("error.dask.workers_environment", install=INSTALL_DASK))
 
 
 def _cores() -> int:
@@ -189,6 +224,6 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _scheduler_error(scheduler: str, problem: str,
-                     allowed: str = ALLOWED_SCHEDULERS) -> InputError:
+def _scheduler_error(scheduler: str, problem: Message,
+                     allowed: Message = ALLOWED_SCHEDULERS) -> InputError:
     return InputError(SCHEDULER_OPTION, None, problem, value=scheduler, allowed=allowed)

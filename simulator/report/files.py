@@ -23,6 +23,7 @@ import xarray as xr
 
 from simulator.errors import OutputError
 from simulator.interrupts import held
+from simulator.text import Message
 
 SUMMARY_FILE = "summary.json"
 PROJECTION_FILE = "projection.nc"
@@ -34,7 +35,7 @@ STAGING_PREFIX = ".staging-"
 # seconds at most. Age rather than a process id, which means nothing on another machine
 # sharing the folder.
 STALE_STAGING = 3600.0  # s
-WRITABLE = "a writable folder with free space (--out DIR)"
+WRITABLE = Message("error.output.writable")
 
 
 def write_results(out_dir: Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
@@ -68,16 +69,15 @@ def _staging_folder(out_dir: Path, names: list[str]) -> Path:
         remove_stale_staging(out_dir)
         return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     except OSError as err:
-        raise OutputError(out_dir, None, "output folder cannot be created or written: "
-                          f"{_reason(err)}", allowed=WRITABLE) from None
+        raise OutputError(out_dir, None, Message("error.output.folder", reason=_reason(err)),
+                          allowed=WRITABLE) from None
 
 
 def _check_targets(out_dir: Path, names: list[str]) -> None:
     """A folder where a result file goes would stop the moves half-way: refused before."""
     for name in names:
         if (out_dir / name).is_dir():
-            raise IsADirectoryError(errno.EISDIR, f"a folder named {name} is in the way of "
-                                    "a result file")
+            raise IsADirectoryError(errno.EISDIR, Message("error.output.in_the_way", name=name))
 
 
 def _stage(out_dir: Path, path: Path, write: Callable[[Path], None]) -> None:
@@ -85,8 +85,9 @@ def _stage(out_dir: Path, path: Path, write: Callable[[Path], None]) -> None:
         write(path)
         _fsync(path)
     except OSError as err:
-        raise OutputError(out_dir, None, f"writing {path.name} failed: {_reason(err)}; the "
-                          "earlier results there are unchanged", allowed=WRITABLE) from None
+        raise OutputError(out_dir, None, Message("error.output.writing", file=path.name,
+                                                 reason=_reason(err)),
+                          allowed=WRITABLE) from None
 
 
 def _commit(staging: Path, out_dir: Path, names: list[str]) -> None:
@@ -95,9 +96,8 @@ def _commit(staging: Path, out_dir: Path, names: list[str]) -> None:
             for name in names:
                 os.replace(staging / name, out_dir / name)
     except OSError as err:  # renames within one folder: a failing disk, or a race with others
-        raise OutputError(out_dir, None, f"moving the results into place failed: "
-                          f"{_reason(err)}; the folder may now hold new and earlier files "
-                          "together", allowed=WRITABLE) from None
+        raise OutputError(out_dir, None, Message("error.output.moving", reason=_reason(err)),
+                          allowed=WRITABLE) from None
     with suppress(OSError):  # the files are in place; some file systems cannot sync a folder
         _fsync(out_dir)
 
@@ -121,8 +121,9 @@ def _last_change(folder: Path) -> float:
         return time.time()
 
 
-def _reason(err: OSError) -> str:
-    """``No space left on device`` and the like (the file is named by the caller)."""
+def _reason(err: OSError) -> Message | str:
+    """``No space left on device`` and the like, as the operating system says it (the file is
+    named by the caller); our own reasons (``_check_targets``, ``_to_netcdf``) are Messages."""
     return err.strerror or str(err)
 
 
@@ -150,8 +151,7 @@ def _to_netcdf(dataset: xr.Dataset, path: Path) -> None:
     except RuntimeError as err:
         if not str(err).startswith("NetCDF:"):
             raise
-        raise OSError(errno.EIO, f"the netCDF library could not write the file ({err}); a full "
-                      "disk or a file size limit is the usual cause") from err
+        raise OSError(errno.EIO, Message("error.output.netcdf", error=str(err))) from err
 
 
 def _fsync(path: Path) -> None:

@@ -21,6 +21,7 @@ import logging
 import os
 
 from simulator.errors import InputError
+from simulator.text import Message
 
 # Families with Chinese glyphs, tried in this order before any other installed font
 KNOWN_CJK_FAMILIES = (
@@ -30,9 +31,7 @@ KNOWN_CJK_FAMILIES = (
 # a font that draws these draws the charts' vocabulary: the units' 万 and 亿, 碳达峰
 PROBE_CHARACTERS = "万亿碳峰"
 LATIN_FAMILY = "DejaVu Sans"  # ships with matplotlib
-REMEDY = ("--lang en, or install a CJK font, e.g. Debian/Ubuntu: apt-get install "
-          "fonts-wqy-microhei; Fedora: dnf install google-noto-sans-cjk-fonts; macOS and Windows "
-          "have one already")
+REMEDY = Message("error.font.remedy")
 
 _log = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ def chinese_font() -> str:
     """
     family = find_chinese_font()
     if family is None:
-        raise InputError("--lang", None, "no installed font has Chinese characters", value="zh",
+        raise InputError("--lang", None, Message("error.font.none"), value="zh",
                          allowed=REMEDY)
     return family
 

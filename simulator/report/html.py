@@ -13,7 +13,7 @@ order, it shows:
 5. what reproduces the run: command, seed, draws, sampling, files and their SHA-256, version.
 
 This module works out what the page says: sentences and numbers as plain text, in the words of
-the text catalogues (``simulator.report.text``). The markup is the Jinja template
+the text catalogues (``simulator.text``). The markup is the Jinja template
 ``templates/report.html``, which escapes every value (autoescaping: no value is trusted
 markup) and fails on a value it is not given (``StrictUndefined``); its stylesheet,
 ``templates/report.css``, is included inline. The page loads nothing: no scripts, fonts,
@@ -42,7 +42,7 @@ from simulator.model.parameters import is_driver_path, parameter_field
 from simulator.defaults import TARGET_PEAK_YEAR
 from simulator.report.provenance import Note, field_notes
 from simulator.report.summary import likelihood
-from simulator.report.text import text
+from simulator.text import text
 from simulator.model.projection import has_uncertainty
 from simulator.model.scenario import Scenario
 from simulator.model.schema import FIELDS_BY_PATH, Field

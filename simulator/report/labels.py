@@ -1,6 +1,6 @@
 """What a chart, the page and the summary show, beyond their sentences: region, target,
 parameter, output and unit names, CO2 in the language's unit, and the fonts that can show them.
-The words come from the text catalogues (``simulator.report.text``); this module decides which.
+The words come from the text catalogues (``simulator.text``); this module decides which.
 
 Conventions: CO2 is shown in Mt in English and in 万吨 (the plans' own unit) in Chinese; plan
 targets keep the plan's unit (吨标准煤/万元, 万千瓦, ...), written the way the printed report
@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 from simulator.report.fonts import LATIN_FAMILY, chinese_font, has_chinese_font
-from simulator.report.text import check_language, known, text
+from simulator.errors import check_language
+from simulator.text import known, text
 
 WAN_T_PER_MT = 100.0  # 1 Mt = 100 万t
 
@@ -39,7 +40,7 @@ def label(key: str, lang: str = "en", **values) -> str:
     **values
         The placeholders' values (``region``, ``year``, ...).
     """
-    return text(f"chart.{key}", lang, **values)
+    return text(f"chart.{key}", check_language(lang), **values)
 
 
 def percent(share: float, lang: str = "en") -> str:

@@ -40,8 +40,9 @@ class RunResult:
 
 def run_scenario(scenario_file: Path, draws: int, seed: int, keep: str = "summary",
                  plateau: float | None = None, scheduler: str | None = None,
-                 progress: bool = False) -> RunResult:
-    """Load, project and (with an uncertainty section) run a scenario's Monte Carlo."""
+                 progress: bool | str = False) -> RunResult:
+    """Load, project and (with an uncertainty section) run a scenario's Monte Carlo.
+    ``progress``: False for no bar, True for an English one, or the bar's language ("zh")."""
     scenario = load_scenario(scenario_file)
     projection = project(scenario)
     ensemble = bands = None

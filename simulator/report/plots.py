@@ -2,7 +2,7 @@
 
 Every chart is a ``matplotlib.figure.Figure`` built through the object API on an Agg canvas,
 with no pyplot state, so charts can be made headless and in threads. Text comes from the
-catalogues (``simulator.report.text``, through ``simulator.report.labels``) in English
+catalogues (``simulator.text``, through ``simulator.report.labels``) in English
 (``lang="en"``) or Chinese (``lang="zh"``). CO2 is shown in Mt in English and in 万吨 in
 Chinese; shares and probabilities in percent. Only finite values are drawn.
 """

@@ -1,5 +1,5 @@
 """What the user is told: the ``summary.json`` content and the printed report, in English or
-Chinese (the words from the text catalogues, ``simulator.report.text``)."""
+Chinese (the words from the text catalogues, ``simulator.text``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from simulator.model.scenario import Scenario
 from simulator.model.schema import REPORT_YEARS
 from simulator.model.targets import TargetFile, load_targets, scenario_targets_file
 from simulator.report.labels import WAN_T_PER_MT, co2_unit, region_name, with_unit
-from simulator.report.text import text
+from simulator.text import text
 
 # the printed table's columns: (variable, scale, format); header and unit are the catalogue's
 # console.column.<variable> and console.unit.<variable>; shares shown in percent for reading,
