@@ -19,10 +19,13 @@ such), and a leading or trailing space (" (decline)") is plain to see; it has co
 translators, and tables for the sections. Each catalogue is read once, on first use, and held
 as {dotted key: string}.
 
-Not in the catalogues: the names and quotes the data carry (a plan's own words), the schema's
-field descriptions (the scenario-format reference, in English), and the words of libraries we
-call (argparse's own phrases such as "the following arguments are required", a YAML parser's or
-the operating system's reason for a failure), which are shown as they come.
+Not in the catalogues: the names and quotes the data carry (a plan's own words, a target
+file's notes), what the result files hold (``summary.json``, ``discovery.json``, netCDF
+attributes and CSV headers stay English, for the programs that read them), and the reasons a
+library or the operating system gives for a failure (a YAML parser's, ``strerror``), which are
+shown as they come inside our own words. argparse's own phrases ("the following arguments are
+required") are matched against the ``[argparse]`` table and put in the user's language
+(``simulator.cli.options.argparse_words``).
 """
 
 from __future__ import annotations

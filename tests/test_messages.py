@@ -19,7 +19,7 @@ import pytest
 
 from simulator.analysis.effort import Evaluation, RequiredValue
 from simulator.cli import interrupted_message, main
-from simulator.cli.options import run_command
+from simulator.cli.options import argparse_words, run_command
 from simulator.cli.require import format_required
 from simulator.errors import InputError, ScenarioError
 from simulator.text import LANGUAGES, Message, catalogue
@@ -225,3 +225,34 @@ def test_another_warning_is_shown_as_python_shows_it(capsys):
     with pytest.warns(RuntimeWarning, match="from a library"):  # handed on to Python's way
         assert run_command("simulate", body, "zh") == 0
     assert "from a library" not in capsys.readouterr().err
+
+
+ARGPARSE_CASES = [  # (argv, what the Chinese error line says after "错误：")
+    (["require", "x.yaml"], "缺少以下必需参数：--param, --probability"),
+    (["x.yaml", "--bogus"], "无法识别的参数：--bogus"),
+    (["x.yaml", "--keep", "x"], "参数 --keep：无效的选项："),
+    (["x.yaml", "--draws"], "参数 --draws：需要一个值"),
+    (["require", "x", "--param", "p", "--probability", "abc"], "参数 --probability：无效的 float 值："),
+    (["compare"], "缺少以下必需参数：SCENARIO"),
+    (["x.yaml", "--s", "3"], "选项不明确：--s 可以是 --seed, --scheduler"),
+    (["x.yaml", "--draws", "0"], "参数 --draws：0 小于最小值 1"),
+]
+
+
+@pytest.mark.parametrize(("argv", "said"), ARGPARSE_CASES)
+def test_argparse_own_phrases_are_in_the_language_asked(argv, said, capsys):
+    """Against this Python's argparse: a phrase it words otherwise fails here, not silently."""
+    code, _, err = run_cli([*argv, "--lang", "zh"], capsys)
+    line = err.splitlines()[-1]
+    assert code == 2 and said in line and line.startswith("simulate")
+    assert not re.search(r"[a-z]{3,} [a-z]{3,}", line.partition("错误：")[2]), line
+    code, _, err = run_cli([*argv, "--lang", "en"], capsys)
+    assert code == 2 and ": error: " in err and not CJK.search(err)
+
+
+def test_an_argparse_phrase_not_in_the_table_stays_as_it_comes():
+    assert argparse_words("a phrase of a later Python", "zh") == "a phrase of a later Python"
+    assert argparse_words("argument --n: a phrase of a later Python", "zh") == \
+        "参数 --n：a phrase of a later Python"
+    message = "argument --keep: invalid choice: 'x' (choose from 'summary', 'full')"
+    assert argparse_words(message, "en") == message

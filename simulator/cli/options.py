@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import functools
+import re
+import string
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -14,7 +16,7 @@ from pathlib import Path
 from simulator.defaults import DRAWS, SEED
 from simulator.errors import InputError
 from simulator.report.fonts import chinese_font
-from simulator.text import LANGUAGES, Message, text
+from simulator.text import LANGUAGES, Message, catalogue, text
 
 EXIT_BAD_INPUT = 2
 LANGUAGE_OPTION = "--lang"
@@ -53,7 +55,34 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, error_line(self.prog, message, self.lang) + "\n")
+        self.exit(EXIT_BAD_INPUT,
+                  error_line(self.prog, argparse_words(message, self.lang), self.lang) + "\n")
+
+
+# the catalogues' [argparse] phrases: argparse's own English, and what it is in each language
+ARGPARSE_PHRASES = ("required", "unrecognized", "ambiguous", "argument", "invalid_choice",
+                    "expected_one", "expected_at_least_one", "invalid_value")
+
+
+def argparse_words(message: str, lang: str) -> str:
+    """An error argparse wrote in English, in ``lang``: matched against the English of the
+    catalogues' ``[argparse]`` phrases (an option's own problem inside "argument X: ..." too).
+    A message that matches none (a phrase a later Python words otherwise) stays as it is."""
+    for phrase in ARGPARSE_PHRASES:
+        values = _matched(catalogue("en")[f"argparse.{phrase}"], message)
+        if values is not None:
+            if "problem" in values:
+                values["problem"] = argparse_words(values["problem"], lang)
+            return text(f"argparse.{phrase}", lang, **values)
+    return message
+
+
+def _matched(phrase: str, message: str) -> dict | None:
+    """The placeholders' values if ``message`` is ``phrase`` filled in, else None."""
+    pattern = "".join(re.escape(literal) + (f"(?P<{name}>.+?)" if name else "")
+                      for literal, name, _, _ in string.Formatter().parse(phrase))
+    found = re.fullmatch(pattern, message, flags=re.DOTALL)
+    return None if found is None else found.groupdict()
 
 
 class _Formatter(argparse.HelpFormatter):

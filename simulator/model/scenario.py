@@ -370,7 +370,7 @@ def _check_scenario(values: dict, origins: dict, source: Path) -> None:
                 if f.path == "name" and "extends" in values else \
                 Message("error.scenario.missing")
             raise ScenarioError(source, f.path, problem, allowed=Message(
-                "error.scenario.required", allowed=f.allowed(), description=f.description))
+                "error.scenario.required", allowed=f.allowed(), description=f.meaning()))
     base, end = values["base_year"], values["end_year"]
     if end <= base:
         raise ScenarioError(origins["end_year"], "end_year",

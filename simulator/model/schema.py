@@ -45,13 +45,14 @@ class Field:
 
     ``kind`` is one of ``str``, ``int``, ``float``, ``choice``, ``params`` (a list of parameter
     paths, see ``simulator.model.parameters``) or ``path`` (a driver path keyed by year). A ``path`` with an ``anchor`` is a level whose base-year value is the anchor field; a
-    ``path`` without one is a rate that applies from the first projected year on.
+    ``path`` without one is a rate that applies from the first projected year on. What the
+    field means, in words, is in the text catalogues' ``[field]`` table (``description``,
+    ``meaning()``), with every other word a user reads.
     """
 
     path: str
     kind: str
     unit: str
-    description: str
     default: object = REQUIRED
     bounds: tuple[float, float] = (-INF, INF)
     share: bool = False
@@ -62,6 +63,15 @@ class Field:
     @property
     def required(self) -> bool:
         return self.default is REQUIRED
+
+    @property
+    def description(self) -> str:
+        """What the field means, in English: the entry of the catalogues' ``[field]`` table."""
+        return str(self.meaning())
+
+    def meaning(self) -> Message:
+        """What the field means, in any language (``[field]`` of the catalogues)."""
+        return Message(f"field.{self.path}")
 
     def allowed(self) -> Message:
         """Plain-words statement of what the field accepts (``str()`` of it is the English the
@@ -110,97 +120,63 @@ SHARE = dict(unit="1", bounds=(0.0, 1.0), share=True)
 RATE = dict(unit="1/yr", bounds=(-0.5, 0.5), share=True, fill="step")
 
 _BASE_LEVELS = (
-    Field("base.gdp", "float", "亿元", "GDP in the base year, at constant base-year prices.",
+    Field("base.gdp", "float", "亿元",
           bounds=(1e-6, LARGEST)),
-    Field("base.energy_intensity", "float", "tce/万元",
-          "Energy use per unit GDP (单位GDP能源消费量) in the base year.", bounds=(1e-6, 20.0)),
-    Field("base.coal_share", "float", description="Coal share of total energy use.", **SHARE),
-    Field("base.oil_share", "float", description="Oil share of total energy use.", **SHARE),
+    Field("base.energy_intensity", "float", "tce/万元", bounds=(1e-6, 20.0)),
+    Field("base.coal_share", "float", **SHARE),
+    Field("base.oil_share", "float", **SHARE),
     Field("base.renewable_capacity", "float", "万kW",
-          "Installed renewable generating capacity (可再生能源发电装机容量).",
           bounds=(0.0, LARGEST)),
-    Field("base.full_load_hours", "float", "h/yr",
-          "Full-load hours of the renewable fleet (capacity-weighted).", bounds=(0.0, 8760.0)),
-    Field("base.coal_equivalent_rate", "float", "gce/kWh",
-          "Coal equivalent of one kWh of non-fossil power: about 300 under 发电煤耗法 "
-          "(coal-substitution), 122.9 under 电热当量法 (calorific equivalent). Must match the "
-          "method behind the plan's non-fossil share.", bounds=(100.0, 450.0)),
-    Field("base.other_non_fossil_energy", "float", "万tce",
-          "Non-fossil energy not from the renewable fleet above: hydro, nuclear, imported green "
-          "power, biomass heat.", default=0.0, bounds=(0.0, LARGEST)),
-    Field("base.process_emissions", "float", "万t CO2",
-          "Industrial process CO2 (e.g. cement clinker).", default=0.0, bounds=(0.0, LARGEST)),
-    Field("base.ccus", "float", "万t CO2", "CO2 captured and stored.", default=0.0,
+    Field("base.full_load_hours", "float", "h/yr", bounds=(0.0, 8760.0)),
+    Field("base.coal_equivalent_rate", "float", "gce/kWh", bounds=(100.0, 450.0)),
+    Field("base.other_non_fossil_energy", "float", "万tce", default=0.0, bounds=(0.0, LARGEST)),
+    Field("base.process_emissions", "float", "万t CO2", default=0.0, bounds=(0.0, LARGEST)),
+    Field("base.ccus", "float", "万t CO2", default=0.0,
           bounds=(0.0, LARGEST)),
-    Field("base.net_electricity_exports", "float", "亿kWh",
-          "Net electricity sent out of the region (negative for net imports).", default=0.0,
+    Field("base.net_electricity_exports", "float", "亿kWh", default=0.0,
           bounds=(-LARGEST, LARGEST)),
 )
 
 
 def _level_path(base: Field) -> Field:
     name = base.path.split(".", 1)[1]
-    return Field(f"paths.{name}", "path", base.unit,
-                 f"Path of {name.replace('_', ' ')} after the base year; holds the base-year "
-                 "value where no key is given.", default=None, bounds=base.bounds,
+    return Field(f"paths.{name}", "path", base.unit, default=None, bounds=base.bounds,
                  share=base.share, fill="linear", anchor=base.path)
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("format", "choice", "", "Scenario format version.", default=FORMAT_VERSION,
+    Field("format", "choice", "", default=FORMAT_VERSION,
           choices=(FORMAT_VERSION,)),
-    Field("name", "str", "", "Scenario name: letters, digits, '_' or '-'; names the output "
-          "folder results/<name>/. Never inherited through extends."),
-    Field("region", "str", "", "Region the scenario describes (e.g. Taiyuan)."),
-    Field("description", "str", "", "Free text: what the scenario assumes.", default=""),
-    Field("extends", "str", "", "Parent scenario file, relative to this file. This file then "
-          "stores only its differences: sections merge field by field, and a driver path given "
-          "here replaces the parent's path of the same name whole.", default=None),
-    Field("base_year", "int", "yr", "First year of the projection; the base-year state "
-          "applies to it.", bounds=(1990, 2100)),
-    Field("end_year", "int", "yr", "Last projected year.", bounds=(1991, 2200)),
-    Field("accounting", "choice", "", "CO2 accounting: 'territorial' adds the emissions of net "
-          "exported electricity (net_electricity_exports x emission_factors.electricity_export);"
-          " 'consumption' leaves them out.", default="territorial",
+    Field("name", "str", ""),
+    Field("region", "str", ""),
+    Field("description", "str", "", default=""),
+    Field("extends", "str", "", default=None),
+    Field("base_year", "int", "yr", bounds=(1990, 2100)),
+    Field("end_year", "int", "yr", bounds=(1991, 2200)),
+    Field("accounting", "choice", "", default="territorial",
           choices=("territorial", "consumption")),
     *_BASE_LEVELS,
-    Field("paths.gdp_growth", "path", description="Real GDP growth rate g_t: GDP_t = GDP_{t-1} "
-          "(1 + g_t). The first key must be the first projected year.", **RATE),
-    Field("paths.energy_intensity_decline", "path", description="Energy-intensity decline rate d_t: "
-          "EI_t = EI_{t-1} (1 - d_t). The first key must be the first projected year.", **RATE),
+    Field("paths.gdp_growth", "path", **RATE),
+    Field("paths.energy_intensity_decline", "path", **RATE),
     *(_level_path(f) for f in _BASE_LEVELS if f.path not in ("base.gdp", "base.energy_intensity")),
-    Field("emission_factors.coal", "float", "tCO2/tce", "CO2 per tce of coal.",
+    Field("emission_factors.coal", "float", "tCO2/tce",
           bounds=(0.0, 5.0)),
-    Field("emission_factors.oil", "float", "tCO2/tce", "CO2 per tce of oil.", bounds=(0.0, 5.0)),
-    Field("emission_factors.gas", "float", "tCO2/tce", "CO2 per tce of natural gas.",
+    Field("emission_factors.oil", "float", "tCO2/tce", bounds=(0.0, 5.0)),
+    Field("emission_factors.gas", "float", "tCO2/tce",
           bounds=(0.0, 5.0)),
     Field("emission_factors.electricity_export", "float", "tCO2/MWh",
-          "CO2 per MWh of net exported electricity (used under territorial accounting).",
           default=0.0, bounds=(0.0, 2.0)),
-    Field("reference.ceads_series", "str", "", "Region name of the CEADs CO2 series "
-          "(calibration/data/ceads_co2_mt.csv) the base-year CO2 is checked against; none where "
-          "CEADs has no series for the region.", default=None),
-    Field("reference.ceads_band", "float", "1", "Allowed relative distance of base-year CO2 "
-          "from the CEADs linear trend (fitted to 2010-2019, or to all years the series has) "
-          "extrapolated to the base year. State why in a comment.", default=0.15,
+    Field("reference.ceads_series", "str", "", default=None),
+    Field("reference.ceads_band", "float", "1", default=0.15,
           bounds=(0.0, 1.0), share=True),
-    Field("uncertainty.sampling", "choice", "", "How draws are sampled: 'random', "
-          "'latin_hypercube' or 'sobol' (Latin hypercube strata from keyed permutations of "
-          "the draws; Sobol points from scipy.stats.qmc; per-year shocks are always random).",
+    Field("uncertainty.sampling", "choice", "",
           default="latin_hypercube", choices=SAMPLINGS),
-    Field("uncertainty.parameters", "distributions", "", "Uncertain parameters: a list of "
-          "{parameter, apply, distribution, ...} entries (see the table below).", default=()),
-    Field("uncertainty.correlations", "correlations", "", "Correlations between parameter "
-          "entries through a Gaussian copula: a list of {between: [a, b], rho}.", default=()),
-    Field("uncertainty.shocks", "shocks", "", "Per-year AR(1) shocks on drivers: a list of "
-          "{driver, apply: add or multiply, sd, rho}; sd is the stationary standard deviation.",
+    Field("uncertainty.parameters", "distributions", "", default=()),
+    Field("uncertainty.correlations", "correlations", "", default=()),
+    Field("uncertainty.shocks", "shocks", "",
           default=()),
-    Field("calibration.targets", "str", "", "Plan target file the scenario is calibrated to, "
-          "relative to this file (e.g. ../calibration/targets/taiyuan.yaml).", default=None),
-    Field("calibration.free", "params", "", "Parameters `simulate calibrate` fits to the "
-          "targets, by parameter path: a scalar field (base.coal_share) or one key of a driver "
-          "path (paths.coal_share.values.2025). The fitted values are kept in <scenario>.lock.yaml "
-          "beside the file and used by every later run.", default=()),
+    Field("calibration.targets", "str", "", default=None),
+    Field("calibration.free", "params", "", default=()),
 )
 
 FIELDS_BY_PATH = {f.path: f for f in FIELDS}
