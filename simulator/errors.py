@@ -7,6 +7,8 @@ is allowed are ``simulator.text.Message`` s, so ``str(error)`` is the English an
 
 from __future__ import annotations
 
+import functools
+
 from simulator.text import LANGUAGES, Message, in_language, text
 
 NO_VALUE = object()  # distinguishes "no value to show" from a value that is None
@@ -40,6 +42,12 @@ class InputError(ValueError):
         self.value = value
         self.allowed = allowed
         super().__init__(self.message("en"))
+
+    def __reduce__(self):
+        """Pickled with its parts (a Dask worker's error reaches the client whole)."""
+        given = {} if self.value is NO_VALUE else {"value": self.value}
+        return (functools.partial(type(self), allowed=self.allowed, **given),
+                (self.file, self.field, self.problem))
 
     def message(self, lang: str = "en") -> str:
         """The message in ``lang``."""

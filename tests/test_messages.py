@@ -10,6 +10,7 @@ entries, not words.
 from __future__ import annotations
 
 import ast
+import pickle
 import re
 import signal
 import warnings
@@ -21,7 +22,7 @@ from simulator.analysis.effort import Evaluation, RequiredValue
 from simulator.cli import interrupted_message, main
 from simulator.cli.options import argparse_words, run_command
 from simulator.cli.require import format_required
-from simulator.errors import InputError, ScenarioError
+from simulator.errors import NO_VALUE, InputError, ScenarioError
 from simulator.text import LANGUAGES, Message, catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,3 +257,13 @@ def test_an_argparse_phrase_not_in_the_table_stays_as_it_comes():
         "参数 --n：a phrase of a later Python"
     message = "argument --keep: invalid choice: 'x' (choose from 'summary', 'full')"
     assert argparse_words(message, "en") == message
+
+
+@pytest.mark.parametrize("value", [-1.0, NO_VALUE])
+def test_an_error_pickles_whole(value):
+    """As a Dask worker's error reaches the client: the same parts, in every language."""
+    err = ScenarioError("a.yaml", "base.gdp", Message("error.file.not_found"), value=value,
+                        allowed=Message("error.scenario.empty"))
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is ScenarioError and (back.value is NO_VALUE) == (value is NO_VALUE)
+    assert [back.message(lang) for lang in LANGUAGES] == [err.message(lang) for lang in LANGUAGES]
