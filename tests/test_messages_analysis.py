@@ -251,7 +251,7 @@ def test_format_calibration_reads_in_chinese(calibrated):
     data = words(" ".join([s.name, s.region, plan.plan, str(plan.path),
                            *(r.target_id for r in calibrated.rows)]))
     assert_chinese(chinese, words(english) - data, kept={"CEADs"})
-    assert "相互冲突" in chinese and "2030 年前达峰" in chinese
+    assert "相互冲突" in chinese and "2030年前达峰" in chinese
 
 
 def test_format_calibration_english_and_the_lock_are_unchanged(calibrated):
