@@ -267,3 +267,23 @@ def test_an_error_pickles_whole(value):
     back = pickle.loads(pickle.dumps(err))
     assert type(back) is ScenarioError and (back.value is NO_VALUE) == (value is NO_VALUE)
     assert [back.message(lang) for lang in LANGUAGES] == [err.message(lang) for lang in LANGUAGES]
+
+
+def test_without_a_chinese_font_help_and_option_errors_come_first(monkeypatch, capsys):
+    """The font is checked after every option is read: --help and argparse's errors do not
+    need it; a run does, and is refused in Chinese before it starts."""
+    from simulator.cli import options
+
+    def no_font():
+        raise InputError("--lang", None, Message("error.font.none"), value="zh",
+                         allowed=Message("error.font.remedy"))
+    monkeypatch.setattr(options, "chinese_font", no_font)
+    code, out, _ = run_cli(["--lang", "zh", "--help"], capsys)
+    assert code == 0 and out.startswith("用法：")
+    code, _, err = run_cli(["x.yaml", "--bogus", "--lang", "zh"], capsys)
+    assert code == 2 and "无法识别的参数：--bogus" in err
+    code, _, err = run_cli(["x.yaml", "--lang", "zh"], capsys)
+    assert code == 2 and err.splitlines()[-1].startswith("simulate：错误：参数 --lang：没有")
+    code, _, err = run_cli(["require", "x.yaml", "--param", "p", "--probability", "0.5",
+                            "--lang", "zh"], capsys)  # draws no chart: needs no font
+    assert code == 2 and err == "simulate require：错误：x.yaml：找不到文件\n"

@@ -45,6 +45,7 @@ class Parser(argparse.ArgumentParser):
 
     def __init__(self, prog: str, command: str, lang: str, **values):
         self.lang = lang
+        self.draws_charts = False  # add_language_option: --lang zh then needs a Chinese font
         super().__init__(prog=prog, description=text(f"help.{command}.description", lang,
                                                      **values),
                          add_help=False,
@@ -52,6 +53,20 @@ class Parser(argparse.ArgumentParser):
         self._positionals.title = text("help.positionals", lang)
         self._optionals.title = text("help.options", lang)
         self.add_argument("-h", "--help", action="help", help=text("help.help", lang))
+
+    def parse_args(self, args=None, namespace=None):
+        """The arguments; with ``--lang zh`` on a command that draws charts, a Chinese font is
+        checked once they are all read (after ``--help`` and the other options' errors), so that
+        a missing font is bad input said before a run, not after it."""
+        parsed = super().parse_args(args, namespace)
+        if self.draws_charts and parsed.lang == "zh":
+            try:
+                chinese_font()
+            except InputError as err:
+                where = text("error.frame.problem", self.lang, where=LANGUAGE_OPTION, problem="")
+                self.error(catalogue("en")["argparse.argument"].format(
+                    option=LANGUAGE_OPTION, problem=err.message(self.lang).removeprefix(where)))
+        return parsed
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
@@ -120,9 +135,9 @@ def add_run_options(parser: Parser, draws: int | None = DRAWS, out: Path | None 
 
 def add_language_option(parser: Parser, shows: str = "charts", charts: bool = True) -> None:
     """--lang: the language of what ``help.shows.<shows>`` names. ``charts``: zh needs a font
-    with Chinese characters, checked as the option is read."""
-    parser.add_argument(LANGUAGE_OPTION, type=_language if charts else str, choices=LANGUAGES,
-                        default="en",
+    with Chinese characters (``Parser.parse_args`` checks it)."""
+    parser.draws_charts = charts
+    parser.add_argument(LANGUAGE_OPTION, choices=LANGUAGES, default="en",
                         help=text("help.common.lang" if charts else "help.common.lang_text",
                                   parser.lang, shows=text(f"help.shows.{shows}", parser.lang)))
 
@@ -188,15 +203,3 @@ def whole_number(minimum: int, lang: str = "en"):
                                                   value=value, minimum=minimum))
         return value
     return parse
-
-
-def _language(given: str) -> str:
-    """A language the charts can be drawn in: zh needs a font with Chinese characters, checked
-    here so that a missing font is bad input said before a run, not after it."""
-    if given == "zh":
-        try:
-            chinese_font()
-        except InputError as err:  # argparse names the option itself
-            where = text("error.frame.problem", given, where=LANGUAGE_OPTION, problem="")
-            raise argparse.ArgumentTypeError(err.message(given).removeprefix(where)) from None
-    return given
