@@ -85,6 +85,9 @@ def case_reference(args) -> dict:
     """One block of the same draws through numba, NumPy and plain Python; equal to 1e-9."""
     import simulator
     from benchmarks.common import IMPLEMENTATIONS, SUMMARY_FIELDS, prepare
+    # the block lies within the run's draws (a Latin hypercube has no strata beyond them)
+    args.block = min(args.block, args.draws)
+    args.python_draws = min(args.python_draws, args.block)
     scenario = simulator.load_scenario(SCENARIO)
     inputs, sampler, block = prepare(scenario, draws=args.draws, seed=2030, stop=args.block)
     subset = prepare(scenario, draws=args.draws, seed=2030, stop=args.python_draws)

@@ -25,5 +25,5 @@ def simulate_kernel(inputs, sampler, block, first_draw: int) -> dict:
 
 
 SUMMARY_FIELDS = ("peak_t", "peak_co2", "co2_at", "cumulative_co2", "max_after_target", "hits", "clamps",
-                  "rescales")
+                  "unbalanced", "curtailed")
 IMPLEMENTATIONS = {"numba": simulate_kernel, "numpy": simulate_numpy, "python": simulate_python}

@@ -1,8 +1,10 @@
-"""The model of DESIGN §3 written independently of the numba kernel, vectorised over years.
+"""The model of DESIGN §3 (model v2) written independently of the numba kernel, vectorised.
 
-Same packed inputs as ``simulator.model.kernel.project_into`` (rows named in ``simulator.model.kernel``),
-but each quantity is computed for all years at once: the growth recurrences become cumulative
-products. The tests hold the kernel to this implementation at 1e-12.
+Same packed inputs as ``simulator.model.kernel.project_into`` (rows and units named in
+``simulator.model.kernel``), but each quantity is computed for all years (and, in the Monte
+Carlo path, all draws) at once: the growth recurrences become cumulative products and the
+energy balance is a handful of array expressions. The tests hold the kernel's projection to
+this implementation at 1e-12 and its Monte Carlo summaries at 1e-9.
 """
 
 from __future__ import annotations
@@ -15,6 +17,78 @@ from simulator.montecarlo.rng import ZIGGURAT_X
 from .reference_python import ziggurat_normal
 
 
+def energy_balance(gdp, intensity, drivers: np.ndarray, ef_coal, ef_oil, ef_gas,
+                   territorial) -> dict:
+    """Every output of ``kernel.OUTPUT_NAMES`` by name, plus the boolean arrays ``unbalanced``
+    and ``curtailed`` (non-fossil generation or other non-fossil energy), for GDP and intensity over years (``[year]`` or ``[draw, year]``) and the
+    drivers of ``drivers`` (driver axis second to last). The factors broadcast against the year
+    axis (floats, or ``[draw, 1]``)."""
+    def d(row: int) -> np.ndarray:  # a driver over years (and draws)
+        return drivers[..., row, :]
+
+    energy = gdp * intensity                                                     # 万tce
+    # electricity (亿kWh): demand, then local generation = demand + net exports
+    demand = energy * d(k.FINAL_SHARE) * d(k.ELECTRICITY_SHARE) / k.WAN_TCE_PER_YI_KWH
+    exports = d(k.EXPORTS)
+    generation = demand + exports
+    renewable = d(k.CAPACITY) * d(k.HOURS) * k.HOURS_TO_YI_KWH
+    offered = renewable + d(k.OTHER_GENERATION)             # non-fossil generation available
+    used = np.minimum(offered, generation)                  # what local generation can take
+    cut = offered > generation
+    curtailed = np.where(cut, offered - generation, 0.0)
+    fossil_generation = generation - used
+    gas_generation = fossil_generation * d(k.GAS_POWER_SHARE)
+    coal_generation = fossil_generation - gas_generation
+    # energy (万tce): 亿kWh x gce/kWh = 10^8 g = 10^-2 万tce
+    to_tce = k.GCE_TO_WAN_TCE
+    coal_power_fuel = coal_generation * d(k.COAL_POWER_RATE) * to_tce
+    gas_power_fuel = gas_generation * d(k.GAS_POWER_RATE) * to_tce
+    # net exports take their share X / G of every source with them, so D / G of each is used
+    # here; net imports come in as coal power at the coal-equivalent rate
+    with np.errstate(divide="ignore", invalid="ignore"):
+        here = np.where(exports > 0, demand / generation, 1.0)
+    imported = np.maximum(-exports, 0.0) * d(k.COAL_RATE) * to_tce
+    # energy use = non-fossil + the power fuel used here + imports + direct fossil use, where
+    # other non-fossil energy takes at most the room the rest leaves (the surplus is spilled)
+    non_fossil_power = here * used * d(k.COAL_RATE) * to_tce
+    room = energy - non_fossil_power - here * coal_power_fuel - here * gas_power_fuel - imported
+    other = d(k.OTHER_NON_FOSSIL)
+    other_used = np.clip(room, 0.0, other)
+    spilled = other - other_used
+    non_fossil = non_fossil_power + other_used
+    direct = room - other_used
+    oil = direct * d(k.DIRECT_OIL)
+    direct_gas = direct * d(k.DIRECT_GAS)
+    direct_coal = direct - oil - direct_gas
+    coal = direct_coal + here * coal_power_fuel + imported
+    gas = direct_gas + here * gas_power_fuel
+    unbalanced = (direct < 0) | (direct_coal < 0) | (generation <= 0)
+    # territorial: the fuel of exported power burnt here is added, imported coal taken out
+    co2 = ((coal + territorial * ((1 - here) * coal_power_fuel - imported)) * ef_coal
+           + oil * ef_oil + (gas + territorial * (1 - here) * gas_power_fuel) * ef_gas
+           + d(k.PROCESS) - d(k.CCUS))
+    capacity = d(k.CAPACITY) + d(k.COAL_CAPACITY) + d(k.OTHER_CAPACITY)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        clean_capacity = np.where(capacity > 0, 1.0 - d(k.COAL_CAPACITY) / capacity, 0.0)
+        clean_generation = 1.0 - coal_generation / generation
+    rows = {
+        "gdp": gdp, "energy_intensity": intensity, "energy": energy,
+        "coal_share": coal / energy, "oil_share": oil / energy, "gas_share": gas / energy,
+        "non_fossil_share": non_fossil / energy, "renewable_capacity": d(k.CAPACITY),
+        "renewable_generation": renewable, "co2": co2, "co2_intensity": co2 / gdp,
+        "electricity_demand": demand, "generation": generation,
+        "net_electricity_exports": exports, "coal_power_generation": coal_generation,
+        "gas_power_generation": gas_generation, "non_fossil_generation": used,
+        "curtailed_generation": curtailed, "curtailed_non_fossil_energy": spilled,
+        "coal_power_supply_rate": d(k.COAL_POWER_RATE),
+        "coal_power_fuel": coal_power_fuel, "direct_fossil": direct,
+        "electricity_share_final": d(k.ELECTRICITY_SHARE), "total_capacity": capacity,
+        "clean_capacity_share": clean_capacity, "clean_generation_share": clean_generation,
+    }
+    rows = {name: np.broadcast_to(value, energy.shape) for name, value in rows.items()}
+    return {**rows, "unbalanced": unbalanced, "curtailed": cut | (spilled > 0)}
+
+
 def project_numpy(gdp0: float, energy_intensity0: float, factors: np.ndarray,
                   drivers: np.ndarray) -> np.ndarray:
     """Return ``out[OUTPUT, year]`` as the kernel would fill it."""
@@ -22,24 +96,8 @@ def project_numpy(gdp0: float, energy_intensity0: float, factors: np.ndarray,
     decline = np.concatenate([[1.0], 1.0 - drivers[k.EI_DECLINE, 1:]])
     gdp = gdp0 * np.cumprod(growth)
     energy_intensity = energy_intensity0 * np.cumprod(decline)
-    energy = gdp * energy_intensity
-    generation = drivers[k.CAPACITY] * drivers[k.HOURS] / 1e4          # 亿kWh
-    non_fossil_energy = generation * drivers[k.COAL_RATE] / 100 + drivers[k.OTHER_NON_FOSSIL]
-    non_fossil_share = non_fossil_energy / energy
-    coal, oil = drivers[k.COAL_SHARE], drivers[k.OIL_SHARE]
-    gas = 1.0 - non_fossil_share - coal - oil
-    shares = np.stack([coal, oil, gas])
-    fuel_co2 = energy * (factors[:3] @ shares)
-    trade = drivers[k.EXPORTS] * factors[k.EF_EXPORT] * 10             # 亿kWh x t/MWh = 10 万t
-    # imports take out at most the CO2 of all the coal in the mix (which holds them)
-    coal_co2 = energy * coal * factors[k.EF_COAL]
-    co2 = fuel_co2 + drivers[k.PROCESS] - drivers[k.CCUS] + np.maximum(trade, -coal_co2)
-    rows = {
-        "gdp": gdp, "energy_intensity": energy_intensity, "energy": energy,
-        "coal_share": coal, "oil_share": oil, "gas_share": gas,
-        "non_fossil_share": non_fossil_share, "renewable_capacity": drivers[k.CAPACITY],
-        "renewable_generation": generation, "co2": co2, "co2_intensity": co2 / gdp,
-    }
+    rows = energy_balance(gdp, energy_intensity, drivers, factors[k.EF_COAL], factors[k.EF_OIL],
+                          factors[k.EF_GAS], factors[k.TERRITORIAL])
     return np.array([rows[name] for name in k.OUTPUT_NAMES])
 
 
@@ -86,6 +144,13 @@ def ziggurat_normals(key: int, positions: np.ndarray) -> np.ndarray:
 
 def simulate_numpy(inputs, sampler, block, first_draw: int) -> dict:
     """Per-draw summaries of ``block`` (draws ``first_draw`` ...), as the kernel computes them."""
+    out, clamped = trajectories_numpy(inputs, sampler, block, first_draw)
+    return _summaries_numpy(inputs, out, clamped)
+
+
+def trajectories_numpy(inputs, sampler, block, first_draw: int) -> tuple[dict, np.ndarray]:
+    """Every output of every draw of ``block`` by name, over [draw, year] (and each draw's
+    ``unbalanced`` and ``curtailed`` year counts), and each draw's count of clamped values."""
     n_draws, n_years = block.shape[0], len(inputs.years)
     drivers = np.repeat(inputs.drivers[None], n_draws, axis=0)
     scalars = np.repeat(inputs.scalars[None], n_draws, axis=0)
@@ -107,8 +172,7 @@ def simulate_numpy(inputs, sampler, block, first_draw: int) -> dict:
             else drivers[:, row, 1:] + e
     clamped = _clamp_count(drivers, inputs.lower[None, :, None], inputs.upper[None, :, None])
     clamped += _clamp_count(scalars, inputs.scalar_lower, inputs.scalar_upper)
-    out = _years_numpy(drivers, scalars)
-    return _summaries_numpy(inputs, out, clamped)
+    return _years_numpy(drivers, scalars), clamped
 
 
 def _coefficients(x: np.ndarray, apply: str) -> tuple[np.ndarray, np.ndarray]:
@@ -127,31 +191,16 @@ def _clamp_count(values: np.ndarray, low, high) -> np.ndarray:
 
 
 def _years_numpy(drivers: np.ndarray, scalars: np.ndarray) -> dict:
+    """Every output over [draw, year], and each draw's unbalanced and curtailed year counts."""
     growth = np.concatenate([np.ones((len(drivers), 1)), 1 + drivers[:, k.GDP_GROWTH, 1:]], 1)
     decline = np.concatenate([np.ones((len(drivers), 1)), 1 - drivers[:, k.EI_DECLINE, 1:]], 1)
     gdp = scalars[:, k.GDP0, None] * np.cumprod(growth, axis=1)
     intensity = scalars[:, k.EI0, None] * np.cumprod(decline, axis=1)
-    energy = gdp * intensity
-    generation = drivers[:, k.CAPACITY] * drivers[:, k.HOURS] / 1e4
-    non_fossil = (generation * drivers[:, k.COAL_RATE] / 100
-                  + drivers[:, k.OTHER_NON_FOSSIL]) / energy
-    coal, oil = drivers[:, k.COAL_SHARE].copy(), drivers[:, k.OIL_SHARE].copy()
-    over = 1.0 - non_fossil - coal - oil < 0
-    full = over & (non_fossil >= 1)
-    scale = np.where(over & ~full, (1 - non_fossil) / np.where(over, coal + oil, 1.0), 1.0)
-    coal, oil = np.where(full, 0.0, coal * scale), np.where(full, 0.0, oil * scale)
-    non_fossil = np.where(full, 1.0, non_fossil)
-    gas = np.where(over, 0.0, 1.0 - non_fossil - coal - oil)
-    ef = scalars[:, k.S_EF_COAL:k.S_EF_EXPORT + 1]
-    coal_co2 = energy * coal * ef[:, 0, None]
-    trade = drivers[:, k.EXPORTS] * ef[:, 3, None] * 10
-    limited = trade < -coal_co2  # imported coal power beyond the coal in the mix
-    co2 = (energy * (coal * ef[:, 0, None] + oil * ef[:, 1, None] + gas * ef[:, 2, None])
-           + drivers[:, k.PROCESS] - drivers[:, k.CCUS] + np.maximum(trade, -coal_co2))
-    return {"gdp": gdp, "energy_intensity": intensity, "energy": energy, "coal_share": coal,
-            "oil_share": oil, "gas_share": gas, "non_fossil_share": non_fossil,
-            "renewable_capacity": drivers[:, k.CAPACITY], "renewable_generation": generation,
-            "co2": co2, "co2_intensity": co2 / gdp, "rescaled": (over | limited).sum(axis=1)}
+    out = energy_balance(gdp, intensity, drivers, scalars[:, k.S_EF_COAL, None],
+                         scalars[:, k.S_EF_OIL, None], scalars[:, k.S_EF_GAS, None],
+                         scalars[:, k.S_TERRITORIAL, None])
+    return {**out, "unbalanced": out["unbalanced"].sum(axis=1),
+            "curtailed": out["curtailed"].sum(axis=1)}
 
 
 def _summaries_numpy(inputs, out: dict, clamped: np.ndarray) -> dict:
@@ -170,4 +219,5 @@ def _summaries_numpy(inputs, out: dict, clamped: np.ndarray) -> dict:
     return {"peak_t": co2.argmax(axis=1), "peak_co2": co2.max(axis=1),
             "co2_at": co2[:, inputs.report_years - years[0]], "cumulative_co2": co2.sum(axis=1),
             "max_after_target": after.max(axis=1) if after.shape[1] else np.full(len(co2), -np.inf),
-            "hits": hits, "clamps": clamped, "rescales": out["rescaled"]}
+            "hits": hits, "clamps": clamped, "unbalanced": out["unbalanced"],
+            "curtailed": out["curtailed"]}

@@ -59,15 +59,84 @@ def coefficients(x: float, apply: str) -> tuple[float, float]:
     return {"add": (x, 0.0), "multiply": (0.0, x - 1.0), "set": (x, -1.0)}[apply]
 
 
+SUMMARY_NAMES = ("peak_t", "peak_co2", "co2_at", "cumulative_co2", "max_after_target", "hits",
+                 "clamps", "unbalanced", "curtailed")
+
+
 def simulate_python(inputs, sampler, block, first_draw: int) -> dict:
     """Per-draw summaries as lists, in the kernel's layout."""
-    names = ("peak_t", "peak_co2", "co2_at", "cumulative_co2", "max_after_target", "hits", "clamps", "rescales")
-    out = {name: [] for name in names}
+    out = {name: [] for name in SUMMARY_NAMES}
     for d in range(len(block)):
-        for name, value in zip(names, _one_draw(inputs, sampler, block, d, first_draw + d),
+        for name, value in zip(SUMMARY_NAMES, _one_draw(inputs, sampler, block, d, first_draw + d),
                                strict=True):
             out[name].append(value)
     return out
+
+
+def year_outputs(gdp: float, intensity: float, v: list, ef_coal: float, ef_oil: float,
+                 ef_gas: float, territorial: float) -> tuple[dict, bool, bool]:
+    """One year of the model v2 energy balance from its GDP, intensity and drivers ``v`` (a
+    list in ``kernel.DRIVER_NAMES`` order): every output by name, whether the year is
+    unbalanced, and whether non-fossil generation or other non-fossil energy was curtailed."""
+    energy = gdp * intensity
+    # the power sector, 亿kWh (1 亿kWh of electricity is 1.229 万tce at its calorific value)
+    demand = energy * v[k.FINAL_SHARE] * v[k.ELECTRICITY_SHARE] / 1.229
+    generation = demand + v[k.EXPORTS]
+    renewable = v[k.CAPACITY] * v[k.HOURS] / 1e4                   # 万kW x h -> 亿kWh
+    available = renewable + v[k.OTHER_GENERATION]
+    if available > generation:                                     # curtail the surplus
+        used, curtailed, cut = generation, available - generation, True
+    else:
+        used, curtailed, cut = available, 0.0, False
+    gas_generation = (generation - used) * v[k.GAS_POWER_SHARE]
+    coal_generation = (generation - used) - gas_generation
+    # the energy balance, 万tce (亿kWh x gce/kWh / 100)
+    coal_power = coal_generation * v[k.COAL_POWER_RATE] / 100
+    gas_power = gas_generation * v[k.GAS_POWER_RATE] / 100
+    if v[k.EXPORTS] > 0:  # exports carry the generation mix: D / G of each source stays here
+        here, imported = demand / generation, 0.0
+    else:                 # imports are counted as coal power at the coal-equivalent rate
+        here, imported = 1.0, -v[k.EXPORTS] * v[k.COAL_RATE] / 100
+    non_fossil_power = here * used * v[k.COAL_RATE] / 100
+    room = energy - non_fossil_power - here * coal_power - here * gas_power - imported
+    other = v[k.OTHER_NON_FOSSIL]
+    if other > room:  # other non-fossil energy beyond the room the rest leaves is spilled
+        other = max(room, 0.0)
+    spilled = v[k.OTHER_NON_FOSSIL] - other
+    cut = cut or spilled > 0
+    non_fossil = non_fossil_power + other
+    direct = room - other
+    oil = direct * v[k.DIRECT_OIL]
+    direct_gas = direct * v[k.DIRECT_GAS]
+    direct_coal = direct - oil - direct_gas
+    coal = direct_coal + here * coal_power + imported
+    gas = direct_gas + here * gas_power
+    unbalanced = direct < 0 or direct_coal < 0 or generation <= 0
+    if territorial:  # (1 or 0) fuel burnt here: exported power's too, imported coal's not
+        coal_burnt = coal + (1 - here) * coal_power - imported
+        gas_burnt = gas + (1 - here) * gas_power
+    else:
+        coal_burnt, gas_burnt = coal, gas
+    co2 = (coal_burnt * ef_coal + oil * ef_oil + gas_burnt * ef_gas
+           + v[k.PROCESS] - v[k.CCUS])
+    capacity = v[k.CAPACITY] + v[k.COAL_CAPACITY] + v[k.OTHER_CAPACITY]
+    values = {
+        "gdp": gdp, "energy_intensity": intensity, "energy": energy,
+        "coal_share": coal / energy, "oil_share": oil / energy, "gas_share": gas / energy,
+        "non_fossil_share": non_fossil / energy, "renewable_capacity": v[k.CAPACITY],
+        "renewable_generation": renewable, "co2": co2, "co2_intensity": co2 / gdp,
+        "electricity_demand": demand, "generation": generation,
+        "net_electricity_exports": v[k.EXPORTS], "coal_power_generation": coal_generation,
+        "gas_power_generation": gas_generation, "non_fossil_generation": used,
+        "curtailed_generation": curtailed, "curtailed_non_fossil_energy": spilled,
+        "coal_power_supply_rate": v[k.COAL_POWER_RATE],
+        "coal_power_fuel": coal_power, "direct_fossil": direct,
+        "electricity_share_final": v[k.ELECTRICITY_SHARE], "total_capacity": capacity,
+        "clean_capacity_share": 1 - v[k.COAL_CAPACITY] / capacity if capacity > 0 else 0.0,
+        # no local generation (imports meet all demand): 0/0, NaN as in the kernel
+        "clean_generation_share": 1 - coal_generation / generation if generation else math.nan,
+    }
+    return values, unbalanced, cut
 
 
 def _one_draw(inputs, sampler, block, d: int, g: int) -> tuple:
@@ -76,38 +145,21 @@ def _one_draw(inputs, sampler, block, d: int, g: int) -> tuple:
     n_years = len(inputs.years)
     state = [0.0] * len(sampler.shock_rows)
     co2_path, values = [], []
-    rescaled = 0
+    unbalanced = curtailed = 0
     for t in range(n_years):
         local, moved = _drivers(inputs, sampler, block, d, g, t, state)
         clamped += moved
         if t > 0:
             gdp *= 1.0 + local[k.GDP_GROWTH]
             intensity *= 1.0 - local[k.EI_DECLINE]
-        energy = gdp * intensity
-        generation = local[k.CAPACITY] * local[k.HOURS] / 1e4
-        non_fossil = (generation * local[k.COAL_RATE] / 100 + local[k.OTHER_NON_FOSSIL]) / energy
-        coal, oil = local[k.COAL_SHARE], local[k.OIL_SHARE]
-        gas = 1.0 - non_fossil - coal - oil
-        adjusted = gas < 0
-        if gas < 0:
-            if non_fossil >= 1:
-                coal, oil, gas, non_fossil = 0.0, 0.0, 0.0, 1.0
-            else:
-                scale = (1 - non_fossil) / (coal + oil)
-                coal, oil, gas = coal * scale, oil * scale, 0.0
-        coal_co2 = energy * coal * scalars[k.S_EF_COAL]
-        trade = local[k.EXPORTS] * scalars[k.S_EF_EXPORT] * 10
-        if trade < -coal_co2:  # imported coal power beyond the coal in the mix
-            adjusted, trade = True, -coal_co2
-        rescaled += adjusted
-        co2 = (energy * (coal * scalars[k.S_EF_COAL] + oil * scalars[k.S_EF_OIL]
-                         + gas * scalars[k.S_EF_GAS]) + local[k.PROCESS] - local[k.CCUS] + trade)
-        co2_path.append(co2)
-        values.append({"gdp": gdp, "energy_intensity": intensity, "energy": energy,
-                       "coal_share": coal, "oil_share": oil, "gas_share": gas,
-                       "non_fossil_share": non_fossil, "renewable_capacity": local[k.CAPACITY],
-                       "renewable_generation": generation, "co2": co2, "co2_intensity": co2 / gdp})
-    return _summaries(inputs, co2_path, values, clamped, rescaled)
+        year, off, cut = year_outputs(gdp, intensity, local, scalars[k.S_EF_COAL],
+                                      scalars[k.S_EF_OIL], scalars[k.S_EF_GAS],
+                                      scalars[k.S_TERRITORIAL])
+        unbalanced += off
+        curtailed += cut
+        co2_path.append(year["co2"])
+        values.append(year)
+    return _summaries(inputs, co2_path, values, clamped, unbalanced, curtailed)
 
 
 def _scalars(inputs, sampler, block, d: int) -> tuple[list, int]:
@@ -148,7 +200,8 @@ def _drivers(inputs, sampler, block, d: int, g: int, t: int, state: list) -> tup
     return local, clamped
 
 
-def _summaries(inputs, co2_path: list, values: list, clamped: int, rescaled: int) -> tuple:
+def _summaries(inputs, co2_path: list, values: list, clamped: int, unbalanced: int,
+               curtailed: int) -> tuple:
     years = [int(y) for y in inputs.years]
     peak_t = max(range(len(co2_path)), key=lambda t: (co2_path[t], -t))
     after = [c for y, c in zip(years, co2_path, strict=True) if y > 2030]
@@ -163,4 +216,4 @@ def _summaries(inputs, co2_path: list, values: list, clamped: int, rescaled: int
         hits.append(low <= value <= high)
     co2_at = [co2_path[int(y) - years[0]] for y in inputs.report_years]
     return (peak_t, co2_path[peak_t], co2_at, sum(co2_path), max(after, default=-math.inf),
-            hits, clamped, rescaled)
+            hits, clamped, unbalanced, curtailed)

@@ -12,7 +12,7 @@ from simulator.text import in_language, text
 from .fit import Calibration
 from .reference import check_base_year
 
-FITTED = ("met", "missed", "conflicting")
+FITTED = ("met", "exceeded", "missed", "conflicting")
 
 
 def format_calibration(c: Calibration, lock_file, lang: str = "en") -> str:
@@ -102,6 +102,7 @@ def _verdict(c: Calibration, lang: str) -> str:
                   status=_status(r.status, lang), model=r.model)
              for r in c.rows if r.peak_test]
     return text("console.calibrate.result", lang, met=counts["met"],
-                conflicting=counts["conflicting"], missed=counts["missed"],
+                exceeded=counts["exceeded"], conflicting=counts["conflicting"],
+                missed=counts["missed"],
                 not_modelled=counts["not modelled"], qualitative=counts["qualitative"]) + \
         "".join(peaks)

@@ -23,6 +23,9 @@ COLUMNS = ("region", "year", "indicator", "value", "unit", "grade", "publisher",
 GRADES = ("A", "B", "C", "GAP")
 UNITS = ("万kW", "亿kWh", "%", "pp", "Mt", "亿元", "万tce", "tce/万元", "gce/kWh", "万t", "h")
 SOURCED = ("unit", "publisher", "address", "quote")  # what a row with a value must name
+# the province of each city, whose statistics give the city's context where its own are gaps
+PROVINCE_OF = {"Taiyuan": "Shanxi", "Lvliang": "Shanxi", "Qingdao": "Shandong",
+               "Yongzhou": "Hunan"}
 
 
 def read_statistics(path: Path = STATISTICS_FILE) -> list[dict]:

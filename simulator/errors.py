@@ -25,7 +25,7 @@ class InputError(ValueError):
     file : str or Path
         The file at fault, or the option (``--draws``) for a command-line argument.
     field : str or None
-        The field's dotted path (``base.coal_share``), None for the file as a whole.
+        The field's dotted path (``base.direct_gas_share``), None for the file as a whole.
     problem : Message
         What is wrong (an entry of the catalogues' ``[error]`` table).
     value : optional

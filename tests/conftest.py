@@ -22,8 +22,11 @@ MINIMAL = {
     "base_year": 2022,
     "end_year": 2040,
     "base": {
-        "gdp": 1000.0, "energy_intensity": 0.5, "coal_share": 0.6, "oil_share": 0.1,
-        "renewable_capacity": 100.0, "full_load_hours": 1500.0, "coal_equivalent_rate": 300.0,
+        "gdp": 1000.0, "energy_intensity": 0.5, "final_energy_share": 0.7,
+        "electricity_share_final": 0.25, "renewable_capacity": 100.0, "full_load_hours": 1500.0,
+        "gas_power_share": 0.05, "coal_power_supply_rate": 300.0, "gas_power_supply_rate": 230.0,
+        "coal_equivalent_rate": 300.0, "direct_oil_share": 0.15, "direct_gas_share": 0.1,
+        "coal_power_capacity": 150.0,
     },
     "paths": {
         "gdp_growth": {"fill": "step", "values": {2023: 0.05}},
@@ -31,6 +34,40 @@ MINIMAL = {
     },
     "emission_factors": {"coal": 2.66, "oil": 2.12, "gas": 1.63},
 }
+
+
+# -- the energy balance's identities (model v2), shared by the model and property tests --------
+
+SHARES = ("coal_share", "oil_share", "gas_share", "non_fossil_share")
+SOURCES = ("coal_power_generation", "gas_power_generation", "non_fossil_generation")
+CLOSE = 1e-12  # each identity holds to this, relative to the size of the terms it sums
+TINY = 1e-300  # keeps a scale of zero terms from dividing by zero
+
+
+def identity_errors(out) -> dict:
+    """Each identity of the energy balance, per year (and draw), as |left - right| relative to
+    the size of its terms: the fuel shares sum to one, the fuels (share x energy use) sum to
+    energy use, local generation is demand plus net exports, and local generation is coal
+    plus gas plus non-fossil generation. ``out`` maps output names to arrays."""
+    import numpy as np
+
+    v = {name: np.asarray(out[name]) for name in (*SHARES, *SOURCES, "energy",
+                                                  "electricity_demand",
+                                                  "net_electricity_exports", "generation")}
+    shares = [v[s] for s in SHARES]
+    fuels = [s * v["energy"] for s in shares]
+    sources = [v[s] for s in SOURCES]
+    demand, exports, generation = (v["electricity_demand"], v["net_electricity_exports"],
+                                   v["generation"])
+    return {
+        "shares sum to one": np.abs(sum(shares) - 1) / sum(np.abs(s) for s in shares),
+        "fuels sum to energy use": np.abs(sum(fuels) - v["energy"])
+        / (sum(np.abs(f) for f in fuels) + TINY),
+        "generation = demand + net exports": np.abs(generation - (demand + exports))
+        / (np.abs(demand) + np.abs(exports) + TINY),
+        "generation = coal + gas + non-fossil": np.abs(generation - sum(sources))
+        / (np.abs(generation) + sum(np.abs(s) for s in sources) + TINY),
+    }
 
 
 def minimal_scenario(**sections) -> dict:

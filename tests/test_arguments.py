@@ -183,11 +183,12 @@ def test_set_without_path_and_values_is_refused(setting, tmp_path, capsys):
 @pytest.mark.parametrize("settings, problem", [
     (["nosuch.path=0.01,0.02"], "field 'nosuch.path': not a parameter of this scenario"),
     (["name=1,2"], "field 'name': not a parameter of this scenario"),
-    (["base.coal_share=0.7,0.8", "base.coal_share=0.9"], "--set: base.coal_share is given twice"),
+    (["base.direct_gas_share=0.2,0.3", "base.direct_gas_share=0.4"],
+     "--set: base.direct_gas_share is given twice"),
     ([f"{PARAMETER}=0.02,0.02"], f"field '{PARAMETER}': a value is repeated"),
     ([f"{PARAMETER}=0.02:0.02:3"], f"field '{PARAMETER}': a value is repeated"),
     ([f"{PARAMETER}=5,6"], "looks like a percentage"),
-    ([f"{PARAMETER}=0.01:0.04:200", "base.coal_share=0.7:0.8:100"],
+    ([f"{PARAMETER}=0.01:0.04:200", "base.direct_gas_share=0.2:0.3:100"],
      "--set: the grid has 20,000 points"),
 ])
 def test_set_paths_and_grids_are_checked_before_any_run(settings, problem, tmp_path, capsys):

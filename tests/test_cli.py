@@ -10,6 +10,7 @@ import pytest
 import xarray as xr
 
 import simulator
+from simulator.model.kernel import OUTPUT_NAMES
 
 from conftest import TAIYUAN, minimal_scenario, needs_cjk_font
 
@@ -54,7 +55,8 @@ def test_summary_targets_carry_the_plans_own_words(taiyuan_run):
     assert intensity["quote"] == "单位GDP能源消费量 | 吨标准煤/ 万元(不变 价) | 0.601 | 0.559 | 0.503"
     assert intensity["source"]["seed"] == "000_703766b93cbdd912.txt"
     assert {t["variable"] for t in targets} == {"energy_intensity", "co2_intensity",
-                                                "non_fossil_share", "renewable_capacity"}
+                                                "non_fossil_share", "renewable_capacity",
+                                                "electricity_share_final"}
 
 
 @needs_cjk_font
@@ -124,10 +126,10 @@ def test_bad_input_exits_2_and_keeps_the_earlier_result(tmp_path, scenario_file)
     out = tmp_path / "out"
     assert simulate(TAIYUAN, "--out", out).returncode == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    bad = scenario_file(minimal_scenario(base={"coal_share": 81}))
+    bad = scenario_file(minimal_scenario(base={"direct_oil_share": 81}))
     result = simulate(bad, "--out", out)
     assert result.returncode == 2
-    assert "base.coal_share" in result.stderr and "Traceback" not in result.stderr
+    assert "base.direct_oil_share" in result.stderr and "Traceback" not in result.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
@@ -154,10 +156,12 @@ def test_scenario_without_uncertainty_writes_the_deterministic_files(tmp_path, s
 
 
 def test_full_trajectories_that_cannot_fit_are_refused_up_front(tmp_path):
-    # 10^8 draws x 11 variables x 39 years x 8 bytes = 319.6 GiB: refused before any allocation
+    # 10^8 draws x every output x 39 years x 8 bytes (hundreds of GiB): refused before any
+    # allocation
     result = simulate(TAIYUAN, "--keep", "full", "--draws", "100000000", "--out", tmp_path / "o")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "full trajectories of 100,000,000 draws need about 319.6 GiB" in result.stderr
+    need = 10**8 * len(OUTPUT_NAMES) * 39 * 8 / 2**30
+    assert f"full trajectories of 100,000,000 draws need about {need:.1f} GiB" in result.stderr
     assert "--keep summary" in result.stderr
     assert not (tmp_path / "o").exists()
 
@@ -166,7 +170,7 @@ def test_the_full_trajectory_limit_is_half_the_memory():
     from simulator.errors import InputError
     from simulator.montecarlo.simulate import check_full_fits
 
-    per_draw = 11 * 39 * 8  # 11 output variables
+    per_draw = len(OUTPUT_NAMES) * 39 * 8  # every output variable, 39 years, 8 bytes
     check_full_fits(1000, 39, memory_bytes=2 * 1000 * per_draw)  # exactly half: allowed
     with pytest.raises(InputError) as refused:
         check_full_fits(1001, 39, memory_bytes=2 * 1000 * per_draw)

@@ -214,9 +214,9 @@ def test_rules_read_in_the_parameters_own_units(taiyuan):
     assert growth.condition(-np.inf, 0.005) == (
         "paths.gdp_growth shift <= +0.005 1/yr (added to every year of the path; "
         "2030: 0.045 -> <= 0.05)")
-    coal = by_name["paths.coal_share.values.2030"]
-    assert coal.condition(0.01, 0.02) == \
-        "0.63 <= paths.coal_share.values.2030 <= 0.64 (nominal 0.62; +0.01 <= shift <= +0.02)"
+    gas = by_name["paths.direct_gas_share.values.2030"]
+    assert gas.condition(0.01, 0.02) == ("0.36 <= paths.direct_gas_share.values.2030 <= 0.37 "
+                                         "(nominal 0.35; +0.01 <= shift <= +0.02)")
     assert Parameter("base.ccus", "multiply", "万t CO2", -2.0).condition(0.5, 1.0) == \
         "-2 <= base.ccus <= -1 万t CO2 (nominal -2; 0.5 <= factor <= 1)"
     text = format_discovery(result)

@@ -23,12 +23,12 @@ def test_linear_interpolates_between_keys_and_holds_after_the_last():
 
 
 def test_level_path_starts_from_its_base_year_anchor(scenario_file):
-    data = minimal_scenario(paths={"coal_share": {"fill": "linear", "values": {2032: 0.4}}})
+    data = minimal_scenario(paths={"direct_gas_share": {"fill": "linear", "values": {2032: 0.3}}})
     drivers = dense_drivers(load_scenario(scenario_file(data)))
-    coal = drivers["coal_share"]
-    assert coal[0] == pytest.approx(0.6)          # base.coal_share
-    assert coal[5] == pytest.approx(0.5)          # halfway from 0.6 (2022) to 0.4 (2032)
-    assert coal[-1] == pytest.approx(0.4)         # held after the last key
+    gas = drivers["direct_gas_share"]
+    assert gas[0] == pytest.approx(0.1)           # base.direct_gas_share
+    assert gas[5] == pytest.approx(0.2)           # halfway from 0.1 (2022) to 0.3 (2032)
+    assert gas[-1] == pytest.approx(0.3)          # held after the last key
 
 
 def test_rate_path_has_no_value_in_the_base_year(scenario_file):

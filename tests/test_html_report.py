@@ -105,9 +105,9 @@ def test_taiyuan_notes_and_their_kinds():
     assert "2021 prices stand for 2022 prices" in gdp.text
     assert gdp.kind == "assumption" and gdp.file == TAIYUAN
     kinds = {path: notes[path].kind for path in (
-        "base.energy_intensity", "base.coal_share", "emission_factors.coal",
+        "base.energy_intensity", "base.direct_gas_share", "emission_factors.coal",
         "paths.gdp_growth.values.2036", "paths.renewable_capacity.values.2030")}
-    assert kinds == {"base.energy_intensity": "plan", "base.coal_share": "computed",
+    assert kinds == {"base.energy_intensity": "plan", "base.direct_gas_share": "computed",
                      "emission_factors.coal": "reference",
                      "paths.gdp_growth.values.2036": "assumption",
                      "paths.renewable_capacity.values.2030": "plan"}
@@ -213,7 +213,7 @@ def test_the_answer_states_the_probability_of_the_summary(run, pages):
 
 def test_every_target_and_its_quote_appear(run, pages):
     targets = run[2]["targets"]
-    assert len(targets) == 12
+    assert len(targets) == 15
     for target in targets:
         assert html.escape(target["quote"]) in pages["en"]
         assert html.escape(target["name_en"]) in pages["en"]
@@ -267,7 +267,7 @@ def test_no_nan_or_none_is_shown(run, pages):
     page = render_html(broken, charts, scenario, ensemble, COMMAND, "en")
     for text in [*map(_visible_text, pages.values()), _visible_text(page)]:
         assert not re.search(r"\b(?:nan|NaN|None|inf|null)\b", text)
-    assert "peak – Mt in 2040" in _visible_text(page)
+    assert "peak – Mt in 2060" in _visible_text(page)
 
 
 def test_drawn_ranges_are_the_quantiles_of_the_draws(run, pages):
@@ -309,7 +309,7 @@ def test_the_chinese_page_has_chinese_headings(pages):
     headings = re.findall(r"<h[12]>(.*?)</h[12]>", page)
     assert headings[1:] == ["图表", "规划目标", "假设与不确定性范围", "复现本报告"]
     assert headings[0].startswith("太原：二氧化碳能否在2030年前达峰")
-    assert "：不太可能。在中心路径上，二氧化碳持续上升至2040年。" in _answer(page)
+    assert "：不太可能。在中心路径上，二氧化碳持续上升至2060年。" in _answer(page)
 
 
 def test_a_scenario_without_uncertainty_gives_a_deterministic_report(tmp_path):
@@ -332,10 +332,9 @@ def test_without_draws_the_uncertainty_section_still_lists_the_ranges_and_correl
     text = " ".join(_visible_text(page).split())
     assert "No draws were made for this report, so this answer is deterministic only." in text
     assert "No plan targets are compared: no draws were made." in text
-    assert text.count("not drawn") == len(scenario["uncertainty.parameters"]) == 7
+    assert text.count("not drawn") == len(scenario["uncertainty.parameters"]) == 6
     assert ("paths.gdp_growth ↔ paths.energy_intensity_decline: ρ = 0.3. Faster growth with a "
             "faster intensity decline") in text
-    assert "emission_factors.coal ↔ emission_factors.electricity_export: ρ = 1. One draw" in text
     assert "<h2>Charts</h2>" not in page
 
 

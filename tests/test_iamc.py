@@ -14,6 +14,7 @@ from simulator.report.files import write_results
 from conftest import TAIYUAN
 
 FUELS = ("Coal", "Oil", "Gas", "Non-Fossil")
+SOURCES = ("Coal", "Gas", "Non-Fossil")  # generation by source
 # The conversions, derived from the definitions rather than taken from simulator.report.iamc:
 # 1 万t = 1e4 t = 1e-2 Mt
 MT_PER_WAN_T = 1e4 / 1e6
@@ -64,8 +65,10 @@ def test_the_file_has_the_run_s_model_scenario_region_and_years(run, read_back):
     percentiles = [f"Emissions|CO2|{p}th Percentile" for p in PERCENTILES]
     assert sorted(read_back.variable) == sorted([
         "Emissions|CO2", "Primary Energy", *(f"Primary Energy|{f}" for f in FUELS),
-        "Capacity|Electricity|Renewables", "Secondary Energy|Electricity|Renewables",
-        "GDP|MER", *percentiles])
+        "Capacity|Electricity", "Capacity|Electricity|Renewables",
+        "Secondary Energy|Electricity", *(f"Secondary Energy|Electricity|{s}" for s in SOURCES),
+        "Secondary Energy|Electricity|Renewables", "Final Energy|Electricity",
+        "Trade|Secondary Energy|Electricity|Volume", "GDP|MER", *percentiles])
 
 
 def test_every_variable_is_the_projection_in_iamc_units(run, read_back):
@@ -77,6 +80,10 @@ def test_every_variable_is_the_projection_in_iamc_units(run, read_back):
         "Capacity|Electricity|Renewables": projection.renewable_capacity * GW_PER_WAN_KW,
         "Secondary Energy|Electricity|Renewables":
             projection.renewable_generation * EJ_PER_YI_KWH,
+        "Secondary Energy|Electricity": projection.generation * EJ_PER_YI_KWH,
+        "Secondary Energy|Electricity|Coal": projection.coal_power_generation * EJ_PER_YI_KWH,
+        "Final Energy|Electricity": projection.electricity_demand * EJ_PER_YI_KWH,
+        "Capacity|Electricity": projection.total_capacity * GW_PER_WAN_KW,
         "GDP|MER": projection.gdp * BILLION_PER_YI,
     }
     for variable, values in expected.items():
@@ -88,7 +95,18 @@ def test_every_variable_is_the_projection_in_iamc_units(run, read_back):
     assert dict(zip(units.variable, units.unit, strict=True)) == {
         "Emissions|CO2": "Mt CO2/yr", "Primary Energy": "EJ/yr", "Primary Energy|Coal": "EJ/yr",
         "Capacity|Electricity|Renewables": "GW",
-        "Secondary Energy|Electricity|Renewables": "EJ/yr", "GDP|MER": "billion CNY_2022/yr"}
+        "Secondary Energy|Electricity|Renewables": "EJ/yr", "GDP|MER": "billion CNY_2022/yr",
+        "Secondary Energy|Electricity": "EJ/yr", "Secondary Energy|Electricity|Coal": "EJ/yr",
+        "Final Energy|Electricity": "EJ/yr", "Capacity|Electricity": "GW"}
+
+
+def test_generation_by_source_adds_up_and_is_demand_plus_exports(read_back):
+    sources = sum(_series(read_back, f"Secondary Energy|Electricity|{s}") for s in SOURCES)
+    total = _series(read_back, "Secondary Energy|Electricity")
+    np.testing.assert_allclose(sources, total, rtol=1e-8)
+    np.testing.assert_allclose(
+        _series(read_back, "Final Energy|Electricity")
+        + _series(read_back, "Trade|Secondary Energy|Electricity|Volume"), total, rtol=1e-8)
 
 
 def test_the_fuels_add_up_to_primary_energy(read_back):

@@ -29,7 +29,11 @@ with warnings.catch_warnings():  # the database toolkit pyam imports warns of SQ
 FUELS = ("Coal", "Oil", "Gas", "Non-Fossil")
 PERCENTILES = ("5.0", "25.0", "50.0", "75.0", "95.0")
 VARIABLES = ["Emissions|CO2", "Primary Energy", *(f"Primary Energy|{f}" for f in FUELS),
-             "Capacity|Electricity|Renewables", "Secondary Energy|Electricity|Renewables",
+             "Capacity|Electricity", "Capacity|Electricity|Renewables",
+             "Secondary Energy|Electricity",
+             *(f"Secondary Energy|Electricity|{s}" for s in ("Coal", "Gas", "Non-Fossil")),
+             "Secondary Energy|Electricity|Renewables", "Final Energy|Electricity",
+             "Trade|Secondary Energy|Electricity|Volume",
              "GDP|MER", *(f"Emissions|CO2|{p}th Percentile" for p in PERCENTILES)]
 # pyam and the database toolkit it imports use pandas and SQLAlchemy features on their way out
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),

@@ -93,19 +93,36 @@ def rho(a: str, b: str, value: float) -> dict:
     return {"between": [a, b], "rho": value}
 
 
-SCENARIO_KEYS = ("gdp, energy_intensity, coal_share, oil_share, renewable_capacity, "
-                 "full_load_hours, coal_equivalent_rate, other_non_fossil_energy, "
-                 "process_emissions, ccus, net_electricity_exports")
+SCENARIO_KEYS = ("gdp, energy_intensity, final_energy_share, electricity_share_final, "
+                 "net_electricity_exports, renewable_capacity, full_load_hours, "
+                 "other_non_fossil_generation, gas_power_share, coal_power_supply_rate, "
+                 "gas_power_supply_rate, coal_equivalent_rate, other_non_fossil_energy, "
+                 "direct_oil_share, direct_gas_share, coal_power_capacity, other_capacity, "
+                 "process_emissions, ccus")
 MINIMAL_YAML = yaml.safe_dump(minimal_scenario(), sort_keys=False)
+AFTER_MINIMAL = MINIMAL_YAML.count("\n") + 1  # the line of a key appended to it
+
+
+def stepping(name: str, year: int, value: float) -> dict:
+    """The minimal scenario with ``paths.<name>`` stepping to ``value`` in ``year``."""
+    return minimal_scenario(paths={name: {"fill": "step", "values": {year: value}}})
+
+
+BALANCE_ALLOWED = ("allowed: a balance that closes every year: electricity demand x "
+                   "coal-equivalent rate + other non-fossil energy within total energy use "
+                   "(lower electricity_share_final or final_energy_share), direct_oil_share + "
+                   "direct_gas_share <= 1, and imports below demand")
+BALANCE_WORDS = ("a balance", "closes", "every year", "demand", "coal-equivalent rate",
+                 "non-fossil", "total energy", "lower", "imports below", "affected", "first")
 
 # id, the bad input, its English message, English words of it that Chinese must not keep
 CASES = [
-    ("unknown field, did you mean", loading(minimal_scenario(base={"coal_shar": 0.6})),
-     "{file}: field 'base.coal_shar': unknown field in 'base'; did you mean 'coal_share' or "
-     f"'oil_share'?; allowed: {SCENARIO_KEYS}",
+    ("unknown field, did you mean", loading(minimal_scenario(base={"direct_oil_shar": 0.15})),
+     "{file}: field 'base.direct_oil_shar': unknown field in 'base'; did you mean "
+     f"'direct_oil_share' or 'direct_gas_share'?; allowed: {SCENARIO_KEYS}",
      ("unknown", "did you mean", " or ")),
-    ("a percentage for a share", loading(minimal_scenario(base={"coal_share": 81})),
-     "{file}: field 'base.coal_share': out of range; 81 looks like a percentage: write 0.81 "
+    ("a percentage for a share", loading(minimal_scenario(base={"direct_oil_share": 81})),
+     "{file}: field 'base.direct_oil_share': out of range; 81 looks like a percentage: write 0.81 "
      "for 81 % (got 81); allowed: a number in [0, 1] (a fraction: write 0.04 for 4 %)",
      ("out of range", "looks like", "percentage", "write", "a number", "fraction")),
     ("wrong type", loading(minimal_scenario(base_year="2022")),
@@ -119,44 +136,61 @@ CASES = [
     ("end before base year", loading(minimal_scenario(end_year=2020)),
      "{file}: field 'end_year': must be after base_year 2022 (got 2020); allowed: a year > 2022",
      ("after", "a year")),
-    ("unknown fill rule", loading(minimal_scenario(paths={"coal_share": {
+    ("unknown fill rule", loading(minimal_scenario(paths={"direct_gas_share": {
         "fill": "cubic", "values": {2030: 0.5}}})),
-     "{file}: field 'paths.coal_share.fill': unknown fill rule (got 'cubic'); allowed: 'step' "
+     "{file}: field 'paths.direct_gas_share.fill': unknown fill rule (got 'cubic'); allowed: "
+     "'step' "
      "(a value holds from its key year on) or 'linear' (interpolate between keys)",
      ("unknown", "fill rule", "holds from", "interpolate", " or ")),
     ("duplicate YAML key", yaml_text(MINIMAL_YAML + "name: again\n"),
-     "{file}: YAML syntax error at line 26, column 1: duplicate key 'name'",
+     f"{{file}}: YAML syntax error at line {AFTER_MINIMAL}, column 1: duplicate key 'name'",
      ("syntax error", "line", "column", "duplicate")),
     ("negative standard deviation", loading(uncertain(sd("base.gdp", -1))),
      "{file}: field 'uncertainty.parameters[0].sd': a standard deviation cannot be negative "
      "(got -1.0); allowed: mean + sd z; mean defaults to 0 (add) or 1 (multiply); sd >= 0",
      ("standard deviation", "cannot", "negative", "defaults")),
     ("inconsistent correlations", loading(uncertain(
-        sd("base.gdp", 1), sd("base.oil_share", 0.01), sd("base.coal_share", 0.01),
-        correlations=[rho("base.gdp", "base.oil_share", 0.9),
-                      rho("base.oil_share", "base.coal_share", 0.9),
-                      rho("base.gdp", "base.coal_share", -0.9)])),
+        sd("base.gdp", 1), sd("base.direct_oil_share", 0.01),
+        sd("base.direct_gas_share", 0.01),
+        correlations=[rho("base.gdp", "base.direct_oil_share", 0.9),
+                      rho("base.direct_oil_share", "base.direct_gas_share", 0.9),
+                      rho("base.gdp", "base.direct_gas_share", -0.9)])),
      "{file}: field 'uncertainty.correlations': the correlations are not consistent with each "
      "other (matrix not positive semi-definite) (got -0.8); allowed: a set of pairwise "
      "correlations whose matrix has no negative eigenvalue; weaken the strongest pairs",
      ("correlations", "consistent", "matrix", "eigenvalue", "weaken")),
-    ("not a parameter", loading(minimal_scenario(calibration={"free": ["base.coal_shar"]})),
-     "{file}: field 'base.coal_shar': not a parameter of this scenario (got 'base.coal_shar'); "
-     "allowed: close matches: base.coal_share, base.oil_share, base.coal_equivalent_rate, "
-     "base.ccus",
+    ("not a parameter", loading(minimal_scenario(calibration={"free": ["base.oil_share"]})),
+     "{file}: field 'base.oil_share': not a parameter of this scenario (got 'base.oil_share'); "
+     "allowed: close matches: base.direct_oil_share, base.gas_power_share, "
+     "base.final_energy_share, base.direct_gas_share",
      ("not a parameter", "scenario", "close matches")),
     ("target file not found", loading(minimal_scenario(calibration={"targets": "none.yaml"})),
      "{file}: field 'calibration.targets': target file not found (got 'none.yaml'); allowed: "
      "a path to a plan target file, relative to this file (e.g. "
      "../calibration/targets/taiyuan.yaml)",
      ("target file", "not found", "relative to", "a path")),
-    ("fuel mix over-full", projecting(minimal_scenario(paths={"coal_share": {
-        "fill": "step", "values": {2030: 0.95}}})),
-     "{file}: field 'paths.coal_share': in 2030 coal 0.9500 + oil 0.1000 + non-fossil 0.0777 "
-     "= 1.1277 of total energy, which leaves a negative gas share (11 year(s) affected, first "
-     "2030) (got 0.95); allowed: coal + oil + non-fossil shares <= 1 in every year: lower the "
-     "coal or oil path, or the non-fossil supply",
-     ("non-fossil", "total energy", "negative gas", "affected", "every year", "lower the")),
+    ("direct oil + gas over one at load", loading(minimal_scenario(base={
+        "direct_oil_share": 0.8, "direct_gas_share": 0.3})),
+     "{file}: field 'base.direct_oil_share': direct oil and gas shares sum to 1.1, leaving "
+     "negative direct coal use (got 0.8); allowed: direct_oil_share + direct_gas_share <= 1 "
+     "(direct_gas_share is 0.3)",
+     ("direct oil", "gas shares", "sum to", "leaving", "negative", "coal use")),
+    ("no room for direct fossil use", projecting(stepping("electricity_share_final", 2030, 0.7)),
+     "{file}: field 'paths.electricity_share_final': in 2030 electricity and non-fossil energy "
+     "leave no room for direct fossil use: it would be -106.0 万tce of 579.0 万tce energy use "
+     f"(11 year(s) affected, first 2030) (got 0.7); {BALANCE_ALLOWED}",
+     ("electricity and", "no room", "direct fossil use", "would be", "energy use",
+      *BALANCE_WORDS)),
+    ("direct oil + gas over one in a path", projecting(stepping("direct_oil_share", 2030, 0.95)),
+     "{file}: field 'paths.direct_oil_share': in 2030 the direct oil share 0.9500 + direct gas "
+     "share 0.1000 exceed one (11 year(s) affected, first 2030) (got 0.95); "
+     f"{BALANCE_ALLOWED}",
+     ("direct oil share", "direct gas share", "exceed one", *BALANCE_WORDS)),
+    ("imports above demand", projecting(stepping("net_electricity_exports", 2030, -200.0)),
+     "{file}: field 'paths.net_electricity_exports': in 2030 net imports of -200.0 亿kWh "
+     "(negative net exports) exceed the electricity demand of 82.4 亿kWh (11 year(s) "
+     f"affected, first 2030) (got -200.0); {BALANCE_ALLOWED}",
+     ("net imports", "negative net exports", "exceed", "electricity demand", *BALANCE_WORDS)),
     ("stale lock", stale_lock,
      "{file}: field 'inputs_sha256': calibration lock is stale: the scenario, a parent or the "
      "target file changed since it was written; allowed: refresh it with: simulate calibrate "
@@ -199,7 +233,7 @@ def test_a_fields_allowed_words_are_english_in_the_docs_and_chinese_in_errors():
     from simulator.model.schema import FIELDS_BY_PATH
     from simulator.model.schema_doc import schema_markdown
 
-    share = FIELDS_BY_PATH["base.coal_share"].allowed()
+    share = FIELDS_BY_PATH["base.direct_oil_share"].allowed()
     assert "| a number in [0, 1] (a fraction: write 0.04 for 4 %) |" in schema_markdown()
     assert str(share) == "a number in [0, 1] (a fraction: write 0.04 for 4 %)"
     assert CHINESE.search(share.render("zh")) and "fraction" not in share.render("zh")

@@ -1,4 +1,6 @@
-"""The Monte Carlo peak test: exactness, a closed-form probability, reproducibility, outputs."""
+"""The Monte Carlo peak test: exactness, a closed-form probability, reproducibility, the
+energy balance of the draws (curtailed and unbalanced years counted, nothing rescaled),
+outputs."""
 
 import json
 import os
@@ -11,6 +13,7 @@ import pytest
 import xarray as xr
 
 import simulator
+from simulator.errors import ScenarioError
 from simulator.montecarlo.peak import wilson_interval
 
 from conftest import minimal_scenario
@@ -25,7 +28,7 @@ EVERYTHING_AT_ZERO = {
     "sampling": "latin_hypercube",
     "parameters": [
         {"parameter": "paths.gdp_growth", "apply": "add", "distribution": "normal", "sd": 0.0},
-        {"parameter": "paths.coal_share.values.2030", "apply": "multiply",
+        {"parameter": "paths.direct_gas_share.values.2030", "apply": "multiply",
          "distribution": "lognormal", "sigma": 0.0},
         {"parameter": "base.renewable_capacity", "apply": "set", "distribution": "triangular",
          "low": 100.0, "mode": 100.0, "high": 100.0},
@@ -42,7 +45,7 @@ WITH_SPREAD = {
     "sampling": "random",
     "parameters": [
         {"parameter": "paths.gdp_growth", "distribution": "normal", "sd": 0.01},
-        {"parameter": "paths.coal_share.values.2030", "apply": "multiply",
+        {"parameter": "paths.direct_gas_share.values.2030", "apply": "multiply",
          "distribution": "triangular", "low": 0.8, "mode": 1.0, "high": 1.1},
         {"parameter": "emission_factors.coal", "apply": "multiply", "distribution": "normal",
          "sd": 0.03},
@@ -51,7 +54,7 @@ WITH_SPREAD = {
     "shocks": [{"driver": "gdp_growth", "sd": 0.01, "rho": 0.5},
                {"driver": "full_load_hours", "apply": "multiply", "sd": 0.05}],
 }
-COAL_PATH = {"coal_share": {"fill": "linear", "values": {2030: 0.5}}}
+GAS_PATH = {"direct_gas_share": {"fill": "linear", "values": {2030: 0.2}}}
 
 
 def _scenario(scenario_file, uncertainty, **sections):
@@ -71,14 +74,14 @@ def _analytic(scenario_file, sampling):
 
 
 def test_zero_variance_run_equals_the_deterministic_projection_exactly(scenario_file):
-    scenario = _scenario(scenario_file, EVERYTHING_AT_ZERO, paths=COAL_PATH)
+    scenario = _scenario(scenario_file, EVERYTHING_AT_ZERO, paths=GAS_PATH)
     projection = simulator.project(scenario)
     ensemble = simulator.simulate(scenario, draws=64, seed=3, keep="full")
     for name in projection.data_vars:
         expected = np.broadcast_to(projection[name].values, ensemble[name].shape)
         np.testing.assert_array_equal(ensemble[name].values, expected, err_msg=name)
     assert int(ensemble.clamped_values.sum()) == 0
-    assert int(ensemble.rescaled_fuel_mix_years.sum()) == 0
+    assert int(ensemble.unbalanced_years.sum()) == 0 and int(ensemble.curtailed_years.sum()) == 0
 
 
 def test_probability_of_the_closed_form_case_is_within_four_standard_errors(scenario_file):
@@ -103,7 +106,7 @@ def test_latin_hypercube_and_sobol_beat_plain_random_sampling(scenario_file):
 
 @pytest.mark.parametrize("sampling", ["random", "latin_hypercube", "sobol"])
 def test_any_split_into_chunks_gives_the_same_draws(scenario_file, sampling):
-    scenario = _scenario(scenario_file, {**WITH_SPREAD, "sampling": sampling}, paths=COAL_PATH)
+    scenario = _scenario(scenario_file, {**WITH_SPREAD, "sampling": sampling}, paths=GAS_PATH)
     whole = simulator.simulate(scenario, draws=1024, seed=5, keep="full")
     parts = [simulator.simulate(scenario, draws=1024, seed=5, keep="full", chunk=c)
              for c in ((0, 377), (377, 378), (378, 1024))]
@@ -113,7 +116,7 @@ def test_any_split_into_chunks_gives_the_same_draws(scenario_file, sampling):
 
 
 def test_one_and_two_threads_give_bit_identical_results(scenario_file, tmp_path):
-    path = scenario_file(minimal_scenario(uncertainty=WITH_SPREAD, paths=COAL_PATH))
+    path = scenario_file(minimal_scenario(uncertainty=WITH_SPREAD, paths=GAS_PATH))
     script = ("import hashlib, sys, simulator\n"
               "e = simulator.simulate(simulator.load_scenario(sys.argv[1]), draws=5000, seed=9,"
               " keep='full')\n"
@@ -130,7 +133,7 @@ def test_one_and_two_threads_give_bit_identical_results(scenario_file, tmp_path)
 
 
 def test_the_seed_fixes_the_draws(scenario_file):
-    scenario = _scenario(scenario_file, WITH_SPREAD, paths=COAL_PATH)
+    scenario = _scenario(scenario_file, WITH_SPREAD, paths=GAS_PATH)
     first, again = (simulator.simulate(scenario, draws=500, seed=1) for _ in range(2))
     other = simulator.simulate(scenario, draws=500, seed=2)
     xr.testing.assert_identical(first, again)
@@ -138,7 +141,7 @@ def test_the_seed_fixes_the_draws(scenario_file):
 
 
 def test_full_trajectories_agree_with_the_summaries(scenario_file):
-    ensemble = simulator.simulate(_scenario(scenario_file, WITH_SPREAD, paths=COAL_PATH),
+    ensemble = simulator.simulate(_scenario(scenario_file, WITH_SPREAD, paths=GAS_PATH),
                                   draws=300, seed=4, keep="full")
     co2 = ensemble.co2
     np.testing.assert_array_equal(ensemble.peak_co2, co2.max("year"))
@@ -149,18 +152,74 @@ def test_full_trajectories_agree_with_the_summaries(scenario_file):
     np.testing.assert_allclose(shares, 1.0, atol=1e-12)
 
 
-def test_over_full_fuel_mixes_are_rescaled_and_counted_apart_from_clamps(scenario_file):
+SHARES = ("coal_share", "oil_share", "gas_share", "non_fossil_share")
+
+
+def test_surplus_renewables_are_curtailed_and_counted_apart_from_clamps(scenario_file):
+    # the fleet grows to 700 万kW x 1500 h = 105 亿kWh in 2040, about as much as demand then
+    # (99 亿kWh): draws that build more than demand curtail the surplus, in their last years
     scenario = _scenario(scenario_file, {"sampling": "random", "parameters": [
-        {"parameter": "paths.coal_share.values.2030", "apply": "add",
-         "distribution": "uniform", "low": 0.0, "high": 0.45}]}, paths=COAL_PATH)
+        {"parameter": "paths.renewable_capacity.values.2040", "apply": "multiply",
+         "distribution": "uniform", "low": 0.5, "high": 1.5}]},
+        paths={"renewable_capacity": {"fill": "linear", "values": {2040: 700.0}}})
     ensemble = simulator.simulate(scenario, draws=400, seed=8, keep="full")
-    assert int((ensemble.rescaled_fuel_mix_years > 0).sum()) > 0
-    # coal <= 0.5 + 0.45 stays within [0, 1]; with oil 0.1 and ~8 % non-fossil, gas runs out
-    assert int(ensemble.clamped_values.sum()) == 0
-    assert float(ensemble.gas_share.min()) >= 0.0 and float(ensemble.coal_share.max()) <= 1.0
-    total = ensemble.coal_share + ensemble.oil_share + ensemble.gas_share + \
-        ensemble.non_fossil_share
-    np.testing.assert_allclose(total, 1.0, atol=1e-12)
+    offered = ensemble.renewable_generation            # no other non-fossil generation
+    surplus = offered > ensemble.generation
+    np.testing.assert_array_equal(ensemble.curtailed_years, surplus.sum("year"))
+    assert 0 < int((ensemble.curtailed_years > 0).sum()) < 400
+    # where there is a surplus it is curtailed, and local generation is all non-fossil
+    np.testing.assert_allclose(ensemble.curtailed_generation.where(surplus),
+                               (offered - ensemble.generation).where(surplus), rtol=1e-12)
+    xr.testing.assert_equal(ensemble.non_fossil_generation.where(surplus),
+                            ensemble.generation.where(surplus))
+    assert (ensemble.coal_power_generation.where(surplus, 0.0) == 0).all()
+    # elsewhere nothing is curtailed and the whole fleet's output is used
+    assert (ensemble.curtailed_generation.where(~surplus, 0.0) == 0).all()
+    xr.testing.assert_equal(ensemble.non_fossil_generation.where(~surplus),
+                            offered.where(~surplus))
+    # curtailed power is no energy: the non-fossil share counts the generation used only
+    np.testing.assert_allclose(ensemble.non_fossil_share * ensemble.energy,
+                               ensemble.non_fossil_generation * 300 / 100, rtol=1e-12)
+    # no draw is unbalanced, clamped, or its mix moved: the shares are fractions summing to one
+    assert int(ensemble.unbalanced_years.sum()) == 0 and int(ensemble.clamped_values.sum()) == 0
+    for name in SHARES:
+        assert ((ensemble[name] >= 0) & (ensemble[name] <= 1)).all(), name
+    np.testing.assert_allclose(sum(ensemble[name] for name in SHARES), 1.0, atol=1e-12)
+
+
+def test_unbalanced_years_are_counted_and_left_as_they_are(scenario_file):
+    # electricity reaches 50 to 70 % of final energy use in 2040: above about 59 % the power
+    # sector's fuel and non-fossil energy exceed energy use, leaving direct fossil use below
+    # zero. Those draw-years are counted, not rescaled to fit.
+    scenario = _scenario(scenario_file, {"sampling": "random", "parameters": [
+        {"parameter": "paths.electricity_share_final.values.2040", "apply": "add",
+         "distribution": "uniform", "low": 0.0, "high": 0.2}]},
+        paths={"electricity_share_final": {"fill": "linear", "values": {2040: 0.5}}})
+    ensemble = simulator.simulate(scenario, draws=400, seed=8, keep="full")
+    short = ensemble.direct_fossil < 0
+    np.testing.assert_array_equal(ensemble.unbalanced_years, short.sum("year"))
+    unbalanced = ensemble.unbalanced_years > 0
+    assert 0 < int(unbalanced.sum()) < 400
+    assert int(ensemble.clamped_values.sum()) == 0 and int(ensemble.curtailed_years.sum()) == 0
+    # the balance still closes: the shares sum to one, with oil (15 % of direct fossil use)
+    # negative where direct fossil use is, as computed
+    np.testing.assert_allclose(sum(ensemble[name] for name in SHARES), 1.0, atol=1e-12)
+    np.testing.assert_allclose(ensemble.oil_share * ensemble.energy,
+                               0.15 * ensemble.direct_fossil, rtol=1e-12)
+    assert (ensemble.oil_share.where(short) < 0).sum() == short.sum()
+    for name in SHARES:  # balanced draws have fractions
+        values = ensemble[name].where(~unbalanced, 0.5)
+        assert ((values >= 0) & (values <= 1)).all(), name
+    # the deterministic projection at an unbalanced draw's value is refused, naming the same
+    # first year and the field
+    d = int(np.flatnonzero(unbalanced.values)[0])
+    first = int(ensemble.year[short.isel(draw=d).values][0])
+    shifted = scenario.with_parameters({"paths.electricity_share_final.values.2040": 0.5
+                                        + float(ensemble.parameter_value[d, 0])})
+    with pytest.raises(ScenarioError) as error:
+        simulator.project(shifted)
+    assert error.value.field == "paths.electricity_share_final"
+    assert f"in {first} electricity and non-fossil energy leave no room" in str(error.value)
 
 
 def test_plateau_tolerance_counts_a_flat_top_as_peaked(scenario_file):
@@ -193,7 +252,7 @@ targets:
      targets: {2030: 100}, numeric: true, modelled: true, model: {variable: renewable_capacity},
      quote: "100"}
 """, encoding="utf-8")
-    path = scenario_file(minimal_scenario(uncertainty=WITH_SPREAD, paths=COAL_PATH,
+    path = scenario_file(minimal_scenario(uncertainty=WITH_SPREAD, paths=GAS_PATH,
                                           calibration={"targets": "targets.yaml"}))
     out = tmp_path / "out"
     result = subprocess.run([str(SIMULATE), str(path), "--draws", "2000", "--seed", "7",

@@ -252,21 +252,23 @@ def test_apply_modes_on_the_coal_factor(load, apply, shift):
 
 
 def test_multiply_a_whole_driver_path_moves_all_its_keys(load):
-    # A whole path: every key is multiplied by the same draw (here every year's coal share).
-    data = with_uncertainty({"parameter": "paths.coal_share", "apply": "multiply",
+    # A whole path: every key is multiplied by the same draw (here every year's electricity
+    # share of final energy use, an output as it is).
+    data = with_uncertainty({"parameter": "paths.electricity_share_final", "apply": "multiply",
                              "distribution": "uniform", "low": 0.9, "high": 1.1},
-                            paths={"coal_share": {"fill": "linear",
-                                                  "values": {2030: 0.5, 2040: 0.4}}})
+                            paths={"electricity_share_final": {
+                                "fill": "linear", "values": {2030: 0.3, 2040: 0.35}}})
     scenario = load(data)
-    nominal = simulator.project(scenario)["coal_share"].values
+    nominal = simulator.project(scenario)["electricity_share_final"].values
     ensemble = full_run(scenario, draws=200)
     x = sampled(ensemble)
-    coal = ensemble["coal_share"].values
-    # the base year is set by base.coal_share, which the path does not own
-    np.testing.assert_allclose(coal[:, 0], nominal[0], rtol=1e-12)
+    share = ensemble["electricity_share_final"].values
+    # the base year is set by base.electricity_share_final, which the path does not own
+    np.testing.assert_allclose(share[:, 0], nominal[0], rtol=1e-12)
     # the keys and all years after the first key are the nominal path times x
     after = np.arange(BASE_YEAR, END_YEAR + 1) >= 2030
-    np.testing.assert_allclose(coal[:, after], x[:, None] * nominal[None, after], rtol=1e-10)
+    np.testing.assert_allclose(share[:, after], x[:, None] * nominal[None, after], rtol=1e-10)
+    assert int(ensemble["unbalanced_years"].sum()) == 0
 
 
 # -- 2. correlations ---------------------------------------------------------------------------
@@ -489,16 +491,16 @@ BAD_UNCERTAINTY = [
     case("parameters not a list", {"parameters": {"parameter": "emission_factors.coal"}},
          "uncertainty.parameters", "expected a list of mappings"),
     case("key not in the path",
-         {"parameters": [{"parameter": "paths.coal_share.values.2031", "apply": "add",
+         {"parameters": [{"parameter": "paths.direct_gas_share.values.2031", "apply": "add",
                           "distribution": "normal", "sd": 0.01}]},
          f"{P0}.parameter", "not a parameter of this scenario",
-         "(got 'paths.coal_share.values.2031')", "paths.coal_share.values.2030",
-         paths={"coal_share": {"fill": "linear", "values": {2030: 0.5, 2035: 0.45}}}),
+         "(got 'paths.direct_gas_share.values.2031')", "paths.direct_gas_share.values.2030",
+         paths={"direct_gas_share": {"fill": "linear", "values": {2030: 0.15, 2035: 0.2}}}),
     case("path not set in the scenario",
-         {"parameters": [{"parameter": "paths.oil_share", "apply": "multiply",
+         {"parameters": [{"parameter": "paths.direct_oil_share", "apply": "multiply",
                           "distribution": "normal", "sd": 0.01}]},
-         f"{P0}.parameter", "not a parameter of this scenario", "(got 'paths.oil_share')",
-         "paths.oil_share is not set in this scenario"),
+         f"{P0}.parameter", "not a parameter of this scenario",
+         "(got 'paths.direct_oil_share')", "paths.direct_oil_share is not set in this scenario"),
     case("misspelt parameter",
          {"parameters": [{"parameter": "emission_factor.coal", "apply": "add",
                           "distribution": "normal", "sd": 0.01}]},

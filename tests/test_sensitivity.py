@@ -22,7 +22,7 @@ from simulator.analysis.sensitivity import (
 
 from conftest import REPO, TAIYUAN, minimal_scenario, write_scenario
 
-INERT = "emission_factors.electricity_export"  # Taiyuan has no net power exports: no effect
+INERT = "base.coal_power_capacity"  # capacity does not enter CO2: no effect on any output
 
 
 def ishigami(u: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:

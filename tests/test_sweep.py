@@ -15,9 +15,9 @@ from conftest import TAIYUAN, minimal_scenario
 
 DRAWS, SEED = 2000, 7
 DECLINE = "paths.energy_intensity_decline.values.2026"  # Taiyuan's 2026-2030 intensity pace
-COAL_2030 = "paths.coal_share.values.2030"
-# Taiyuan exports no electricity, so the CO2 factor of exported power multiplies zero
-EXPORT_FACTOR = "emission_factors.electricity_export"
+GAS_2030 = "paths.direct_gas_share.values.2030"  # gas's share of direct fossil use in 2030
+# Taiyuan has no gas power, so the gas burnt per kWh of it multiplies zero
+GAS_POWER_RATE = "base.gas_power_supply_rate"
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +26,10 @@ def taiyuan():
 
 
 def test_a_parameter_without_effect_gives_exactly_equal_points(taiyuan):
-    assert taiyuan["base.net_electricity_exports"] == 0.0
-    assert taiyuan["paths.net_electricity_exports"] is None
-    result = sweep(taiyuan, {EXPORT_FACTOR: [0.0, 0.8, 1.6]}, draws=DRAWS, seed=SEED)
+    assert taiyuan["base.gas_power_share"] == 0.0
+    assert taiyuan["paths.gas_power_share"] is None
+    assert taiyuan["paths.gas_power_supply_rate"] is None
+    result = sweep(taiyuan, {GAS_POWER_RATE: [150.0, 270.0, 450.0]}, draws=DRAWS, seed=SEED)
     for name in [*POINT_VARIABLES, *TARGET_VARIABLES]:
         values = result[name].values
         np.testing.assert_array_equal(values, np.broadcast_to(values[:1], values.shape))
@@ -45,11 +46,11 @@ def test_a_faster_intensity_decline_makes_the_2030_peak_more_likely(taiyuan):
 
 
 def test_each_point_equals_a_direct_simulation_there(taiyuan):
-    grid = {DECLINE: [0.015, 0.035], COAL_2030: [0.55, 0.65]}
+    grid = {DECLINE: [0.015, 0.035], GAS_2030: [0.3, 0.45]}
     result = sweep(taiyuan, grid, draws=DRAWS, seed=SEED)
-    assert result["peak_probability"].dims == (DECLINE, COAL_2030)
-    assert result["target_probability"].dims == (DECLINE, COAL_2030, "target")
-    point = {DECLINE: 0.035, COAL_2030: 0.55}
+    assert result["peak_probability"].dims == (DECLINE, GAS_2030)
+    assert result["target_probability"].dims == (DECLINE, GAS_2030, "target")
+    point = {DECLINE: 0.035, GAS_2030: 0.45}
     ensemble = simulator.simulate(taiyuan.with_parameters(point), draws=DRAWS, seed=SEED)
     expected = simulator.peak_summary(ensemble)
     at = result.sel(point)
@@ -122,12 +123,13 @@ def test_bad_grid_values_are_refused_before_any_run(taiyuan, values, fragment):
 
 def test_cli_prints_a_table_and_writes_netcdf_csv_and_heat_map(taiyuan, tmp_path, capsys):
     code = main(["sweep", str(TAIYUAN), "--set", f"{DECLINE}=0.01:0.03:3", "--set",
-                 f"{EXPORT_FACTOR}=0,1", "--draws", "500", "--seed", "3", "--out", str(tmp_path)])
+                 f"{GAS_POWER_RATE}=200,400", "--draws", "500", "--seed", "3", "--out",
+                 str(tmp_path)])
     printed = capsys.readouterr().out
     assert code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep.csv", "sweep.nc", "sweep.png"]
     assert (tmp_path / "sweep.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-    expected = sweep(taiyuan, {DECLINE: [0.01, 0.02, 0.03], EXPORT_FACTOR: [0.0, 1.0]},
+    expected = sweep(taiyuan, {DECLINE: [0.01, 0.02, 0.03], GAS_POWER_RATE: [200.0, 400.0]},
                      draws=500, seed=3)
     with xr.open_dataset(tmp_path / "sweep.nc") as stored:
         xr.testing.assert_equal(stored[list(POINT_VARIABLES)], expected[list(POINT_VARIABLES)])
@@ -137,8 +139,8 @@ def test_cli_prints_a_table_and_writes_netcdf_csv_and_heat_map(taiyuan, tmp_path
     np.testing.assert_array_equal(table["peak_probability [1]"],
                                   expected["peak_probability"].values.ravel())
     assert "P(met) energy_intensity@2030 [1]" in table.columns
-    p = expected["peak_probability"].sel({DECLINE: 0.03, EXPORT_FACTOR: 1.0}).item()
-    row = next(line for line in printed.splitlines() if line.split()[:2] == ["0.03", "1"])
+    p = expected["peak_probability"].sel({DECLINE: 0.03, GAS_POWER_RATE: 400.0}).item()
+    row = next(line for line in printed.splitlines() if line.split()[:2] == ["0.03", "400"])
     assert f"{100 * p:.1f}" in row.split()
     assert "1/yr" in printed and "common random numbers" in printed
 

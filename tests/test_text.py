@@ -198,7 +198,7 @@ QINGDAO = SCENARIOS / "qingdao_base.yaml"
 SWEEP_PATH = "paths.energy_intensity_decline.values.2026"
 COMMAND_RUNS = {
     "sweep": ["sweep", str(TAIYUAN), "--set", f"{SWEEP_PATH}=0.01,0.03", "--set",
-              "base.coal_share=0.78,0.8", "--draws", "200"],
+              "base.direct_gas_share=0.15,0.2", "--draws", "200"],
     "sobol": ["sensitivity", str(QINGDAO), "--n", "8", "--output", "peak_year", "peak_co2"],
     "morris": ["sensitivity", str(TAIYUAN), "--method", "morris", "--n", "4", "--output",
                "co2_2030"],
@@ -212,22 +212,21 @@ ENGLISH_LINES = {
         f"Sweep of taiyuan_base (Taiyuan): 4 points, 200 draws each (latin_hypercube, seed {SEED}).",
         "Every point uses the same draws (common random numbers): differences between rows are "
         "effects of the swept values, not Monte Carlo noise.",
-        f"Plan values: {SWEEP_PATH} = 0.0208519 1/yr; base.coal_share = 0.814255 1",
-        f"{SWEEP_PATH}  base.coal_share  P(peak by 2030)  95 % interval  median peak year  "
+        f"Plan values: {SWEEP_PATH} = 0.0208519 1/yr; base.direct_gas_share = 0.183882 1",
+        f"{SWEEP_PATH}  base.direct_gas_share  P(peak by 2030)  95 % interval  median peak year  "
         "median 2030 CO2",
         "P(met) of each plan target at each point: target_probability in sweep.nc and the P(met) "
         "columns of sweep.csv.",
         "Written:"],
     "sobol": [
-        f"Sobol sensitivity of qingdao_base (Qingdao): 8 factors, n = 8 base rows, 80 model runs "
+        f"Sobol sensitivity of qingdao_base (Qingdao): 7 factors, n = 8 base rows, 72 model runs "
         f"(seed {SEED}).",
         "ST (total order): share of the output's variance that involves the factor, interactions "
         "included; S1 (first order): the share it explains alone. Fractions of variance (units "
         "1), ranked by ST, with 95 % bootstrap intervals.",
         SHOCKS_EN,
         "Correlations: the scenario correlates paths.gdp_growth with "
-        "paths.energy_intensity_decline (rho 0.3); emission_factors.coal with "
-        "emission_factors.electricity_export (rho 1). These indices assume independent inputs: "
+        "paths.energy_intensity_decline (rho 0.3). These indices assume independent inputs: "
         "they were computed on independent marginals, without the correlations, so they describe "
         "the model's response, not how the correlated uncertainty splits.",
         "peak_year: year of maximum CO2, in yr",
@@ -242,8 +241,8 @@ ENGLISH_LINES = {
         "95 % bootstrap interval.",
         SHOCKS_EN,
         "Correlations: none declared: the inputs are independent, as these indices assume.",
-        "Bounds: 0 runs had a driver value clamped to its bounds; 0 had years with a rescaled "
-        "fuel mix.",
+        "Bounds: 0 runs had a driver value clamped to its bounds; 0 had years whose energy "
+        "balance could not close.",
         "co2_2030: CO2 emissions in 2030, in Mt",
         "parameter  range (1-99 %)  mu* (Mt)  95 % interval  mu (Mt)  sigma (Mt)"],
     "compare": [

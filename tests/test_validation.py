@@ -27,9 +27,12 @@ BASE_YEAR, END_YEAR = 2022, 2030
 def valid_scenario() -> dict:
     """A small valid scenario: 2022 -> 2030, every required field, a little non-fossil energy.
 
-    Base-year energy is 5000 x 0.6 = 3000 万tce; the renewable fleet gives
-    100 x 1300 / 1e4 x 300 / 100 = 39 万tce, plus 90 万tce of other non-fossil energy, so the
-    non-fossil share is 4.3 % in the base year and about 4 % by 2027.
+    Base-year energy is 5000 x 0.6 = 3000 万tce; electricity demand is
+    3000 x 0.7 x 0.2 / 1.229 = 342 亿kWh, of which the renewable fleet generates
+    100 x 1300 / 1e4 = 13 亿kWh (39 万tce at 300 gce/kWh), plus 90 万tce of other non-fossil
+    energy, so the non-fossil share is 4.3 % in the base year and about 4 % by 2027. Coal and
+    gas power burn about 970 万tce, which leaves about 1900 万tce of direct fossil use: the
+    balance closes with room to spare in every year.
     """
     return {
         "format": 1,
@@ -42,12 +45,18 @@ def valid_scenario() -> dict:
         "base": {
             "gdp": 5000.0,
             "energy_intensity": 0.6,
-            "coal_share": 0.7,
-            "oil_share": 0.1,
+            "final_energy_share": 0.7,
+            "electricity_share_final": 0.2,
             "renewable_capacity": 100.0,
             "full_load_hours": 1300.0,
+            "gas_power_share": 0.05,
+            "coal_power_supply_rate": 300.0,
+            "gas_power_supply_rate": 230.0,
             "coal_equivalent_rate": 300.0,
             "other_non_fossil_energy": 90.0,
+            "direct_oil_share": 0.15,
+            "direct_gas_share": 0.1,
+            "coal_power_capacity": 600.0,
         },
         "paths": {
             "gdp_growth": {"fill": "step", "values": {2023: 0.05, 2026: 0.045}},
@@ -137,9 +146,23 @@ def test_valid_scenario_loads_and_projects(tmp_path, scenario):
     loaded = load_scenario(write(tmp_path, scenario))
     assert loaded.name == "test_base"
     assert list(loaded.years) == list(range(BASE_YEAR, END_YEAR + 1))
-    assert loaded["base.net_electricity_exports"] == 0.0  # a default filled in
+    assert loaded["base.net_electricity_exports"] == 0.0  # defaults filled in
+    assert loaded["base.other_non_fossil_generation"] == 0.0
+    assert loaded["base.other_capacity"] == 0.0
     projection = project(loaded)
-    assert (projection["gas_share"].values >= 0).all()
+    assert (projection["direct_fossil"].values > 0).all()  # the balance closes every year
+    shares = [projection[f"{fuel}_share"].values for fuel in ("coal", "oil", "gas", "non_fossil")]
+    assert all((share >= 0).all() for share in shares)
+    np.testing.assert_allclose(sum(shares), 1.0, rtol=1e-12)
+
+
+def test_net_exports_need_no_export_factor(tmp_path, scenario):
+    # v1 refused net exports under territorial accounting without
+    # emission_factors.electricity_export; v2 derives their CO2 from the power sector.
+    scenario["base"]["net_electricity_exports"] = 50.0
+    projection = project(load_scenario(write(tmp_path, scenario)))
+    assert float(projection["generation"][0]) == pytest.approx(
+        float(projection["electricity_demand"][0]) + 50.0)
 
 
 # -- errors found by loading one file ----------------------------------------------------------
@@ -189,14 +212,23 @@ WRONG_TYPE = [
 ]
 
 UNKNOWN = [
-    case("typo in a section", rename("base", "coal_share", to="coal_shar"), "base.coal_shar",
-         "unknown field in 'base'", "did you mean 'coal_share'", "oil_share"),
+    case("typo in a section", rename("base", "direct_oil_share", to="direct_oil_shar"),
+         "base.direct_oil_shar", "unknown field in 'base'", "did you mean 'direct_oil_share'",
+         "direct_gas_share"),
     case("typo at the top level", rename("end_year", to="end_yaer"), "end_yaer",
          "unknown field at the top level", "did you mean 'end_year'", "base_year"),
     case("field in the wrong section", put("gdp", 5000.0), "gdp",
          "unknown field at the top level", "did you mean 'base.gdp'"),
-    case("share at the top level", put("coal_share", 0.7), "coal_share",
-         "did you mean 'base.coal_share' or 'paths.coal_share'"),
+    case("share at the top level", put("direct_oil_share", 0.15), "direct_oil_share",
+         "did you mean 'base.direct_oil_share' or 'paths.direct_oil_share'"),
+    # fields of model v1, gone in v2: refused as unknown, not silently ignored
+    case("v1 coal share", put("base", "coal_share", 0.7), "base.coal_share",
+         "unknown field in 'base'", "final_energy_share"),
+    case("v1 oil share path", put("paths", "oil_share", {"values": {2025: 0.1}}),
+         "paths.oil_share", "unknown field in 'paths'", "gdp_growth"),
+    case("v1 export factor", put("emission_factors", "electricity_export", 0.8),
+         "emission_factors.electricity_export", "unknown field in 'emission_factors'",
+         "coal, oil, gas"),
     case("rate in the base section", put("base", "gdp_growth", 0.05), "base.gdp_growth",
          "unknown field in 'base'", "did you mean 'paths.gdp_growth'"),
     case("typo in a section name", rename("emission_factors", to="emission_factor"),
@@ -209,12 +241,13 @@ UNKNOWN = [
 ]
 
 OUT_OF_RANGE = [
-    case("negative share", put("base", "coal_share", -0.1), "base.coal_share",
+    case("negative share", put("base", "direct_oil_share", -0.1), "base.direct_oil_share",
          "out of range", "(got -0.1)", "in [0, 1] (a fraction: write 0.04 for 4 %)"),
-    case("share in percent", put("base", "coal_share", 81), "base.coal_share",
+    case("share in percent", put("base", "direct_oil_share", 81), "base.direct_oil_share",
          "looks like a percentage", "write 0.81", "(got 81)", "in [0, 1]"),
-    case("share path value in percent", put("paths", "oil_share", {"values": {2025: 9}}),
-         "paths.oil_share.values.2025", "looks like a percentage", "write 0.09", "(got 9)"),
+    case("share path value in percent", put("paths", "direct_gas_share", {"values": {2025: 9}}),
+         "paths.direct_gas_share.values.2025", "looks like a percentage", "write 0.09",
+         "(got 9)"),
     case("rate in percent", put("paths", "gdp_growth", "values", 2023, 5),
          "paths.gdp_growth.values.2023", "looks like a percentage", "write 0.05", "(got 5)",
          "in [-0.5, 0.5]"),
@@ -228,23 +261,21 @@ OUT_OF_RANGE = [
          "out of range", "(got 1900)", "a whole number in [1990, 2100]"),
     case("end year before base year", put("end_year", 2020), "end_year",
          "must be after base_year 2022", "(got 2020)", "a year > 2022"),
-    # (a) of the fuel-mix rule: coal + oil above one in the base year is caught at load.
-    case("coal + oil above one", both(put("base", "coal_share", 0.8),
-                                      put("base", "oil_share", 0.3)),
-         "base.coal_share", "sum to 1.1", "negative gas share", "(got 0.8)",
-         "coal_share + oil_share <= 1 (oil_share is 0.3)"),
-    case("exports without a factor", put("base", "net_electricity_exports", 50.0),
-         "emission_factors.electricity_export", "needs the CO2 factor", "(got 0.0)",
-         "accounting: consumption"),
+    # (a) of the balance rule: direct oil + gas above one in the base year is caught at load.
+    case("direct oil + gas above one", both(put("base", "direct_oil_share", 0.8),
+                                            put("base", "direct_gas_share", 0.3)),
+         "base.direct_oil_share", "sum to 1.1", "leaving negative direct coal use", "(got 0.8)",
+         "direct_oil_share + direct_gas_share <= 1 (direct_gas_share is 0.3)"),
 ]
 
 HORIZON = [
-    case("level key after end_year", put("paths", "coal_share", {"values": {2031: 0.5}}),
-         "paths.coal_share.values.2031", "year outside the projection horizon", "(got 2031)",
-         "years 2023..2030"),
-    case("level key at the base year", put("paths", "coal_share", {"values": {2022: 0.5}}),
-         "paths.coal_share.values.2022", "year outside the projection horizon", "(got 2022)",
-         "years 2023..2030 (the base-year value is set by base.coal_share)"),
+    case("level key after end_year", put("paths", "direct_gas_share", {"values": {2031: 0.5}}),
+         "paths.direct_gas_share.values.2031", "year outside the projection horizon",
+         "(got 2031)", "years 2023..2030"),
+    case("level key at the base year",
+         put("paths", "direct_gas_share", {"values": {2022: 0.5}}),
+         "paths.direct_gas_share.values.2022", "year outside the projection horizon",
+         "(got 2022)", "years 2023..2030 (the base-year value is set by base.direct_gas_share)"),
     case("rate key at the base year", put("paths", "gdp_growth", "values", 2022, 0.05),
          "paths.gdp_growth.values.2022", "year outside the projection horizon", "(got 2022)",
          "years 2023..2030"),
@@ -252,13 +283,16 @@ HORIZON = [
          put("paths", "gdp_growth", {"fill": "step", "values": {2024: 0.05}}),
          "paths.gdp_growth.values", "a rate path must start at the first projected year",
          "(got 2024)", "first key 2023"),
-    case("year key not a number", put("paths", "coal_share", {"values": {"2025a": 0.5}}),
-         "paths.coal_share.values", "a year key must be a whole number", "(got '2025a')",
+    case("year key not a number",
+         put("paths", "direct_gas_share", {"values": {"2025a": 0.5}}),
+         "paths.direct_gas_share.values", "a year key must be a whole number", "(got '2025a')",
          "years such as 2025"),
-    case("empty values", put("paths", "coal_share", {"values": {}}),
-         "paths.coal_share.values", "missing or empty", "(got {})", "at least one year"),
-    case("unknown fill rule", put("paths", "coal_share", {"fill": "cubic", "values": {2025: 0.5}}),
-         "paths.coal_share.fill", "unknown fill rule", "(got 'cubic')", "'step'", "'linear'"),
+    case("empty values", put("paths", "direct_gas_share", {"values": {}}),
+         "paths.direct_gas_share.values", "missing or empty", "(got {})", "at least one year"),
+    case("unknown fill rule",
+         put("paths", "direct_gas_share", {"fill": "cubic", "values": {2025: 0.5}}),
+         "paths.direct_gas_share.fill", "unknown fill rule", "(got 'cubic')", "'step'",
+         "'linear'"),
 ]
 
 
@@ -274,26 +308,43 @@ def test_bad_field_names_file_field_value_and_allowed(tmp_path, scenario, mutate
     assert f"; allowed: {err.allowed}" in str(err)
 
 
-# -- (b) of the fuel-mix rule: caught by project() in the first bad year ------------------------
+# -- (b) of the balance rule: caught by project() in the first bad year -------------------------
 
-FUEL_MIX = [
-    # Coal steps to 0.87 in 2027: with oil 0.1 and about 4 % non-fossil, gas goes negative
-    # from 2027 on, although coal + oil alone stay below one.
-    pytest.param({"paths": {"coal_share": {"fill": "step", "values": {2027: 0.87}}}},
-                 "paths.coal_share", 2027, 0.87, id="coal path in a later year"),
-    # Coal 0.88 + oil 0.1 passes the load check, but with 4.3 % non-fossil the base year is over.
-    pytest.param({"base": {"coal_share": 0.88}}, "base.coal_share", BASE_YEAR, 0.88,
-                 id="base year with non-fossil"),
+BALANCE = [
+    # Electricity steps to 0.7 of final energy in 2027: its power-sector fuel then exceeds all
+    # energy use, leaving negative direct fossil use from 2027 on (4 years), although every
+    # field is within its own bounds.
+    pytest.param({"paths": {"electricity_share_final": {"fill": "step", "values": {2027: 0.7}}}},
+                 "paths.electricity_share_final", 0.7,
+                 ["in 2027 electricity and non-fossil energy leave no room for direct fossil use",
+                  "(4 year(s) affected, first 2027)"], id="electricity path in a later year"),
+    # The same in the base year: the load check passes (0.7 is a valid share), project refuses.
+    pytest.param({"base": {"electricity_share_final": 0.7}}, "base.electricity_share_final",
+                 0.7, ["in 2022 electricity and non-fossil energy leave no room",
+                       "(9 year(s) affected, first 2022)"], id="electricity in the base year"),
+    # Direct oil 0.95 + gas 0.1 from 2029: the load check sees only the base year.
+    pytest.param({"paths": {"direct_oil_share": {"fill": "step", "values": {2029: 0.95}}}},
+                 "paths.direct_oil_share", 0.95,
+                 ["in 2029 the direct oil share 0.9500 + direct gas share 0.1000 exceed one",
+                  "(2 year(s) affected, first 2029)"], id="direct oil path over one"),
+    # Net imports of 500 亿kWh from 2027 exceed demand (about 370 亿kWh): no local generation.
+    pytest.param({"paths": {"net_electricity_exports": {"fill": "step",
+                                                        "values": {2027: -500.0}}}},
+                 "paths.net_electricity_exports", -500.0,
+                 ["in 2027 net imports of -500.0 亿kWh (negative net exports) exceed the "
+                  "electricity demand of", "(4 year(s) affected, first 2027)"],
+                 id="imports above demand"),
 ]
 
 
 @pytest.mark.parametrize("in_parent", [False, True], ids=["own file", "inherited"])
-@pytest.mark.parametrize("change, field, year, coal", FUEL_MIX)
-def test_negative_gas_share_caught_by_project(tmp_path, scenario, change, field, year, coal,
-                                              in_parent):
+@pytest.mark.parametrize("change, field, value, fragments", BALANCE)
+def test_unclosable_balance_caught_by_project(tmp_path, scenario, change, field, value,
+                                              fragments, in_parent):
     for section, values in change.items():
         scenario[section].update(values)
-    path = write(tmp_path, scenario, name="over_full.yaml")
+    load_scenario(write(tmp_path, scenario, name="check.yaml"))  # loading alone accepts it
+    path = write(tmp_path, scenario, name="unbalanced.yaml")
     if in_parent:  # the bad value lives in the parent: the error must name the parent's file
         loaded = load_scenario(write(tmp_path, {"extends": path.name, "name": "child"},
                                      name="child.yaml"))
@@ -302,8 +353,7 @@ def test_negative_gas_share_caught_by_project(tmp_path, scenario, change, field,
     with pytest.raises(ScenarioError) as info:
         project(loaded)
     assert_error(info.value, path, field,
-                 [f"in {year} coal {coal:.4f}", "leaves a negative gas share",
-                  f"first {year}", f"(got {coal})", "coal + oil + non-fossil shares <= 1"])
+                 [*fragments, f"(got {value})", "allowed: a balance that closes every year"])
 
 
 # -- extends -----------------------------------------------------------------------------------
@@ -327,12 +377,12 @@ def test_child_inherits_from_parent(tmp_path, scenario):
     assert child.region == "Testville"
     assert (child.base_year, child.end_year) == (BASE_YEAR, END_YEAR)
     assert child["base.energy_intensity"] == 0.6
-    assert child["base.coal_share"] == 0.7
+    assert child["base.direct_oil_share"] == 0.15
     assert child["paths.energy_intensity_decline"].values == (0.03,)
     assert child["emission_factors.gas"] == 1.63
     assert child.files == (child_path, parent)
     assert child.origin("base.gdp") == child_path
-    assert child.origin("base.coal_share") == parent
+    assert child.origin("base.direct_oil_share") == parent
     # and the projection uses the child's values
     gdp = project(child)["gdp"].values
     assert gdp[-1] == pytest.approx(6000.0 * 1.03 ** (END_YEAR - BASE_YEAR))
@@ -348,10 +398,11 @@ def test_child_must_set_its_own_name(tmp_path, scenario):
 
 
 def test_error_in_parent_names_the_parent_file(tmp_path, scenario):
-    rename("base", "coal_share", to="coal_shar")(scenario)
+    rename("base", "direct_oil_share", to="direct_oil_shar")(scenario)
     parent = write(tmp_path, scenario, name="parent.yaml")
     child = write(tmp_path, {"extends": "parent.yaml", "name": "child"}, name="child.yaml")
-    assert_error(load_error(child), parent, "base.coal_shar", ["did you mean 'coal_share'"])
+    assert_error(load_error(child), parent, "base.direct_oil_shar",
+                 ["did you mean 'direct_oil_share'"])
 
 
 @pytest.mark.parametrize("via_middle", [False, True], ids=["in the child", "in a parent"])
@@ -445,12 +496,14 @@ def test_unreadable_file(tmp_path, make, fragments):
 # -- the command line --------------------------------------------------------------------------
 
 CLI_CASES = [
-    pytest.param(rename("base", "coal_share", to="coal_shar"), "base.coal_shar", id="typo"),
-    pytest.param(put("base", "coal_share", 81), "base.coal_share", id="percent share"),
+    pytest.param(rename("base", "direct_oil_share", to="direct_oil_shar"),
+                 "base.direct_oil_shar", id="typo"),
+    pytest.param(put("base", "direct_oil_share", 81), "base.direct_oil_share",
+                 id="percent share"),
     pytest.param(put("base", "gdp", "lots"), "base.gdp", id="wrong type"),
     pytest.param(put("extends", "no_such_parent.yaml"), "extends", id="missing parent"),
-    pytest.param(put("paths", "coal_share", {"fill": "step", "values": {2027: 0.87}}),
-                 "paths.coal_share", id="negative gas in project"),
+    pytest.param(put("paths", "electricity_share_final", {"fill": "step", "values": {2027: 0.7}}),
+                 "paths.electricity_share_final", id="unbalanced in project"),
 ]
 
 

@@ -337,7 +337,7 @@ def parameter_values(sampler: Sampler, uniforms: np.ndarray) -> np.ndarray:
 
 def scenario_outputs(model: ScenarioModel, factors: np.ndarray) -> np.ndarray:
     """The kernel on each row of a factor matrix: ``[row, column]``, the ``OUTPUTS`` then two
-    diagnostics, clamped driver values and years with a rescaled fuel mix.
+    diagnostics, clamped driver values and years whose energy balance could not close.
 
     Parameter columns are uniforms, turned into values by the distributions (Sobol) or across
     the Morris ranges; with shocks, the last column is the draw whose shock stream the row uses.
@@ -354,7 +354,7 @@ def scenario_outputs(model: ScenarioModel, factors: np.ndarray) -> np.ndarray:
     co2_year = out.co2_at[:, model.year_column] if model.year_column >= 0 else \
         np.zeros(len(factors))  # not asked for: the horizon does not hold the year
     return np.column_stack([model.inputs.years[out.peak_t], out.peak_co2, co2_year,
-                            out.cumulative_co2, out.clamps, out.rescales])
+                            out.cumulative_co2, out.clamps, out.unbalanced])
 
 
 def _runs(streams: np.ndarray) -> list[tuple[int, int]]:
@@ -490,7 +490,7 @@ def _attrs(scenario: Scenario, method: str, n: int, seed: int, rows: int,
         "shocks": shocks_note(scenario), "correlations": correlation_note(scenario),
         "confidence_level": CONFIDENCE, "bootstrap_resamples": RESAMPLES,
         "evaluations_clamped": int((diagnostics[:, 0] > 0).sum()),
-        "evaluations_fuel_mix_rescaled": int((diagnostics[:, 1] > 0).sum()),
+        "evaluations_unbalanced": int((diagnostics[:, 1] > 0).sum()),
         "scenario": scenario.name, "region": scenario.region,
         "scenario_sha256": scenario.digest, "simulator_version": __version__,
     }

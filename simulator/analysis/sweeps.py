@@ -69,7 +69,7 @@ def sweep(scenario: Scenario, grid: Mapping[str, Sequence[float]], draws: int = 
     scenario : Scenario
         From ``simulator.load_scenario``.
     grid : mapping of str to sequence of float
-        Parameter path (``paths.energy_intensity_decline.values.2026``, ``base.coal_share``)
+        Parameter path (``paths.energy_intensity_decline.values.2026``, ``base.direct_gas_share``)
         to the values it takes; the grid is every combination.
     draws, seed : int
         The same at every point: the points share their random numbers.

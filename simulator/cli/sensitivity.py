@@ -79,7 +79,7 @@ def format_sensitivity(result: xr.Dataset, scenario: Scenario, written: list,
         text("console.sensitivity.shocks", lang, note=shocks_note(scenario, lang)),
         text("console.sensitivity.correlations", lang, note=correlation_note(scenario, lang)),
         text("console.sensitivity.bounds", lang, clamped=attrs["evaluations_clamped"],
-             rescaled=attrs["evaluations_fuel_mix_rescaled"]),
+             unbalanced=attrs["evaluations_unbalanced"]),
     ]
     for output in result["output"].values:
         one = result.sel(output=output)

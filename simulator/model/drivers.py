@@ -42,7 +42,7 @@ def dense_driver(scenario: Scenario, f: Field) -> np.ndarray:
 
 
 def dense_drivers(scenario: Scenario) -> dict[str, np.ndarray]:
-    """Every driver path of the schema, by name (``gdp_growth``, ``coal_share``, ...)."""
+    """Every driver path of the schema, by name (``gdp_growth``, ``direct_oil_share``, ...)."""
     return {f.path.split(".", 1)[1]: dense_driver(scenario, f)
             for f in FIELDS if f.kind == "path"}
 
@@ -73,8 +73,7 @@ def kernel_inputs(scenario: Scenario) -> tuple[float, float, np.ndarray, np.ndar
     """The kernel's arguments before ``out``: base GDP, base intensity, factors, drivers."""
     drivers = dense_drivers(scenario)
     driver_rows = np.array([drivers[name] for name in kernel.DRIVER_NAMES], dtype=np.float64)
-    export_weight = 1.0 if scenario["accounting"] == "territorial" else 0.0
+    territorial = 1.0 if scenario["accounting"] == "territorial" else 0.0
     factors = np.array([scenario["emission_factors.coal"], scenario["emission_factors.oil"],
-                        scenario["emission_factors.gas"],
-                        scenario["emission_factors.electricity_export"] * export_weight])
+                        scenario["emission_factors.gas"], territorial])
     return scenario["base.gdp"], scenario["base.energy_intensity"], factors, driver_rows

@@ -1,7 +1,7 @@
 """Any numeric scenario parameter, addressed by its path.
 
-A parameter path names a scalar field (``base.coal_share``, ``emission_factors.gas``) or one key
-of a driver path (``paths.coal_share.values.2025``). Calibration fits parameters by these
+A parameter path names a scalar field (``base.direct_gas_share``, ``emission_factors.gas``) or one key
+of a driver path (``paths.direct_gas_share.values.2025``). Calibration fits parameters by these
 paths; uncertainty and sweeps address them the same way.
 """
 

@@ -13,9 +13,9 @@ from simulator.model.scenario import Scenario
 from simulator.model.schema import OUTPUT_VARIABLES, YEAR_DIM
 from simulator.text import Message
 
-# Shares are sums of a few products of order-one numbers; anything more negative than
-# rounding is a real over-full fuel mix.
-SHARE_ROUNDING = 1e-12
+# Balance terms are sums of a few products; anything more negative than rounding (relative to
+# the year's energy use) is a real shortfall.
+BALANCE_ROUNDING = 1e-12
 
 
 def project(scenario: Scenario) -> xr.Dataset:
@@ -35,13 +35,13 @@ def project(scenario: Scenario) -> xr.Dataset:
     Raises
     ------
     ScenarioError
-        If the fuel shares leave no room for gas (coal + oil + non-fossil > 1) in some year, or
-        imported coal power brings more coal than the coal share holds.
+        If the energy balance cannot close in some year (see ``simulator.model.kernel``):
+        electricity and non-fossil energy leave no room for direct fossil use, the direct oil
+        and gas shares exceed one, or imports exceed demand.
     """
     inputs = kernel_inputs(scenario)
     out = _run_kernel(inputs, len(scenario.years))
-    _check_fuel_mix(scenario, out)
-    _check_imports(scenario, inputs, out)
+    _check_balance(scenario, inputs, out)
     return _to_dataset(scenario, out)
 
 
@@ -57,41 +57,31 @@ def _run_kernel(inputs: tuple, years: int) -> np.ndarray:
     return out
 
 
-def _check_fuel_mix(scenario: Scenario, out: np.ndarray) -> None:
-    gas = out[kernel.GAS_SHARE]
-    bad = np.flatnonzero(~(gas >= -SHARE_ROUNDING))
-    if bad.size == 0:
+def _check_balance(scenario: Scenario, inputs: tuple, out: np.ndarray) -> None:
+    """Refuse a path on which the energy balance cannot close, naming the first year, the
+    term that fails and the field to change."""
+    drivers = inputs[3]
+    energy = out[kernel.ENERGY]
+    tolerance = -BALANCE_ROUNDING * energy
+    direct_mix = drivers[kernel.DIRECT_OIL] + drivers[kernel.DIRECT_GAS]
+    failures = (
+        ("electricity_share_final", out[kernel.DIRECT_FOSSIL] < tolerance, "direct"),
+        ("direct_oil_share", direct_mix > 1.0 + BALANCE_ROUNDING, "direct_mix"),
+        ("net_electricity_exports", out[kernel.TOTAL_GENERATION] <= 0.0, "imports"),
+    )
+    bad = [(np.flatnonzero(mask), name, reason) for name, mask, reason in failures if mask.any()]
+    if not bad:
         return
-    t = bad[0]
-    year = int(scenario.years[t])
-    coal, oil = out[kernel.OUT_COAL, t], out[kernel.OUT_OIL, t]
-    non_fossil = out[kernel.NON_FOSSIL_SHARE, t]
-    field = "base.coal_share" if t == 0 else "paths.coal_share"
-    raise ScenarioError(
-        scenario.origin(field), field,
-        Message("error.projection.negative_gas", year=year, coal=coal, oil=oil,
-                non_fossil=non_fossil, total=coal + oil + non_fossil, years=len(bad)),
-        value=float(coal), allowed=Message("error.projection.fuel_mix"))
-
-
-def _check_imports(scenario: Scenario, inputs: tuple, out: np.ndarray) -> None:
-    """Imported coal power sits in the coal share (energy statistics count it as the
-    consumer's coal), so the coal share must hold it: coal burnt here cannot be negative."""
-    _, _, factors, drivers = inputs
-    coal_co2 = out[kernel.ENERGY] * out[kernel.OUT_COAL] * factors[kernel.EF_COAL]
-    trade = drivers[kernel.EXPORTS] * factors[kernel.EF_EXPORT] * kernel.MWH_PER_YI_KWH_TO_WAN_T
-    bad = np.flatnonzero(trade < -coal_co2)
-    if bad.size == 0:
-        return
-    t = bad[0]
-    year = int(scenario.years[t])
-    field = "base.net_electricity_exports" if t == 0 else "paths.net_electricity_exports"
-    raise ScenarioError(
-        scenario.origin(field), field,
-        Message("error.projection.imports", year=year, imported=-trade[t], coal=coal_co2[t],
-                years=len(bad)),
-        value=float(drivers[kernel.EXPORTS, t]),
-        allowed=Message("error.projection.imports_allowed"))
+    years, name, reason = min(bad, key=lambda b: b[0][0])
+    t = years[0]
+    field = f"base.{name}" if t == 0 else f"paths.{name}"
+    problem = Message(f"error.projection.{reason}", year=int(scenario.years[t]),
+                      energy=energy[t], direct=out[kernel.DIRECT_FOSSIL, t],
+                      oil=drivers[kernel.DIRECT_OIL, t], gas=drivers[kernel.DIRECT_GAS, t],
+                      demand=out[kernel.DEMAND, t], exports=drivers[kernel.EXPORTS, t],
+                      years=len(years))
+    raise ScenarioError(scenario.origin(field), field, problem, value=float(drivers[
+        kernel.DRIVER_NAMES.index(name), t]), allowed=Message("error.projection.balance"))
 
 
 def _to_dataset(scenario: Scenario, out: np.ndarray) -> xr.Dataset:

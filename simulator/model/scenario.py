@@ -39,7 +39,7 @@ NOT_INHERITED = ("name", "extends")  # a variant names itself and its own parent
 class Scenario:
     """A validated scenario: every schema field by its dotted path, defaults filled in.
 
-    Made by ``simulator.load_scenario``. A field is read by its path, ``scenario["base.coal_share"]``
+    Made by ``simulator.load_scenario``. A field is read by its path, ``scenario["base.direct_gas_share"]``
     or ``scenario["paths.gdp_growth"]`` (a ``DriverPath``); any numeric parameter, a field or one
     key of a driver path, by ``parameter``.
 
@@ -97,7 +97,7 @@ class Scenario:
         return self.origins.get(path, self.source)
 
     def parameter(self, name: str) -> float:
-        """A parameter by its path, e.g. ``paths.coal_share.values.2025``."""
+        """A parameter by its path, e.g. ``paths.direct_gas_share.values.2025``."""
         return get_parameter(self.values, name, self.source)
 
     def with_parameters(self, updates: dict) -> Scenario:
@@ -379,8 +379,7 @@ def _check_scenario(values: dict, origins: dict, source: Path) -> None:
     for f in FIELDS:
         if f.kind == "path" and values.get(f.path) is not None:
             _check_horizon(f, values[f.path], base, end, origins[f.path])
-    _check_base_mix(values, origins)
-    _check_export_factor(values, origins, source)
+    _check_direct_mix(values, origins)
     _check_targets_file(values, origins)
     for name in values.get("calibration.free", ()):
         parameter_field(values, name, origins["calibration.free"])
@@ -402,26 +401,12 @@ def _check_horizon(f: Field, path: DriverPath, base: int, end: int, file: Path) 
                             allowed=Message("error.scenario.first_key", year=base + 1))
 
 
-def _check_base_mix(values: dict, origins: dict) -> None:
-    coal, oil = values["base.coal_share"], values["base.oil_share"]
-    if coal + oil > 1:
-        raise ScenarioError(origins["base.coal_share"], "base.coal_share",
-                            Message("error.scenario.negative_gas", total=coal + oil), value=coal,
-                            allowed=Message("error.scenario.base_mix", oil=oil))
-
-
-def _check_export_factor(values: dict, origins: dict, source: Path) -> None:
-    base_exports = values.get("base.net_electricity_exports", 0.0)
-    path = values.get("paths.net_electricity_exports")
-    exports = [base_exports, *(path.values if path else ())]
-    factor = values.get("emission_factors.electricity_export", 0.0)
-    territorial = values.get("accounting", "territorial") == "territorial"
-    if territorial and any(exports) and not factor:
-        file = origins.get("base.net_electricity_exports") or origins.get(
-            "paths.net_electricity_exports", source)
-        raise ScenarioError(file, "emission_factors.electricity_export",
-                            Message("error.scenario.export_factor"), value=factor,
-                            allowed=Message("error.scenario.export_factor_allowed"))
+def _check_direct_mix(values: dict, origins: dict) -> None:
+    oil, gas = values["base.direct_oil_share"], values["base.direct_gas_share"]
+    if oil + gas > 1:
+        raise ScenarioError(origins["base.direct_oil_share"], "base.direct_oil_share",
+                            Message("error.scenario.direct_mix", total=oil + gas), value=oil,
+                            allowed=Message("error.scenario.direct_mix_allowed", gas=gas))
 
 
 def _check_targets_file(values: dict, origins: dict) -> None:

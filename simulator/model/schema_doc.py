@@ -43,7 +43,7 @@ def _uncertainty_tables() -> list[str]:
         "## Uncertainty",
         "",
         "Each entry of `uncertainty.parameters` names a `parameter` (a number field such as "
-        "`base.coal_share`, a driver-path key such as `paths.renewable_capacity.values.2030`, or "
+        "`base.direct_gas_share`, a driver-path key such as `paths.renewable_capacity.values.2030`, or "
         "a whole driver path such as `paths.gdp_growth`, whose keys then move together), how a "
         "draw x is applied (`apply`) and its `distribution`.",
         "",
@@ -68,11 +68,12 @@ def _uncertainty_tables() -> list[str]:
         + ", ".join(f"`{name}`" for name in DRIVER_NAMES) + ".",
         "",
         "Draws that push a driver outside its bounds are clamped (`clamped_values` in the "
-        "ensemble); in a year where non-fossil supply leaves no room for gas, coal and oil are "
-        "scaled down so the shares sum to one, and imported coal power (negative "
-        "`net_electricity_exports` under territorial accounting) takes out at most the CO2 of "
-        "the coal in the mix (`rescaled_fuel_mix_years` counts both). Both are counted and "
-        "reported (`clamping` in summary.json).",
+        "ensemble). The energy balance closes by construction and nothing is rescaled: where "
+        "non-fossil generation exceeds local generation the surplus is curtailed "
+        "(`curtailed_years`), and a year whose inputs leave no room for the balance (direct "
+        "fossil use or its coal negative, imports above demand, exports above the coal burnt) "
+        "is counted (`unbalanced_years`); a deterministic path with such a year is refused. "
+        "Both counts are reported (`clamping` in summary.json).",
     ]
     return lines
 

@@ -24,14 +24,19 @@ from simulator.text import Message
 UNIT_TO_MODEL = {
     "%": 0.01, "百分点": 0.01, "万千瓦": 1.0, "亿千瓦": 1e4, "吨标准煤/万元": 1.0, "吨/万元": 1.0,
     "万吨标准煤": 1.0, "亿吨标准煤": 1e4, "亿千瓦时": 1.0, "万吨": 1.0, "亿吨": 1e4, "亿元": 1.0,
+    "克标准煤/千瓦时": 1.0, "克/千瓦时": 1.0,
 }
 MODEL_UNITS = {
     "energy_intensity": "tce/万元", "co2_intensity": "t/万元", "non_fossil_share": "1",
     "coal_share": "1", "oil_share": "1", "gas_share": "1", "renewable_capacity": "万kW",
     "renewable_generation": "亿kWh", "energy": "万tce", "co2": "万t", "gdp": "亿元",
+    "electricity_share_final": "1", "clean_capacity_share": "1", "clean_generation_share": "1",
+    "coal_power_supply_rate": "gce/kWh", "net_electricity_exports": "亿kWh",
+    "generation": "亿kWh", "electricity_demand": "亿kWh", "total_capacity": "万kW",
 }
 MEASURES = ("level", "decline_since", "increase_since")
-LOWER_IS_BETTER = ("energy_intensity", "co2_intensity", "co2", "energy", "coal_share", "oil_share")
+LOWER_IS_BETTER = ("energy_intensity", "co2_intensity", "co2", "energy", "coal_share", "oil_share",
+                   "coal_power_supply_rate")
 AT_LEAST = ("以上", "不低于", "至少", "超过")
 AT_MOST = ("以下", "不超过", "以内", "控制在")
 FILE_REQUIRED = ("region", "plan", "seed", "targets")

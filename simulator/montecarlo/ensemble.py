@@ -26,9 +26,9 @@ from simulator.model.targets import Comparison, comparisons, load_targets, scena
 
 TARGET_TOLERANCE = 0.005  # a draw meets a target when within 0.5 % of it (as calibration does)
 MEASURE_CODES = {"level": LEVEL, "decline_since": DECLINE_SINCE, "increase_since": INCREASE_SINCE}
-SCALAR_BOUNDS = [FIELDS_BY_PATH[p].bounds for p in (
+SCALAR_BOUNDS = [*(FIELDS_BY_PATH[p].bounds for p in (
     "base.gdp", "base.energy_intensity", "emission_factors.coal", "emission_factors.oil",
-    "emission_factors.gas", "emission_factors.electricity_export")]
+    "emission_factors.gas")), (0.0, 1.0)]  # the last: the accounting weight, never sampled
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,8 @@ def allocate(draws: int, inputs: EnsembleInputs, keep_full: bool) -> Summaries:
         co2_at=np.zeros((draws, len(inputs.report_years))), cumulative_co2=np.zeros(draws),
         max_after_target=np.zeros(draws),
         hits=np.zeros((draws, len(inputs.comparisons)), dtype=np.bool_),
-        clamps=np.zeros(draws, dtype=np.int64), rescales=np.zeros(draws, dtype=np.int64),
+        clamps=np.zeros(draws, dtype=np.int64), unbalanced=np.zeros(draws, dtype=np.int64),
+        curtailed=np.zeros(draws, dtype=np.int64),
         full=np.zeros(full_shape))
 
 
@@ -151,10 +152,13 @@ def to_dataset(scenario: Scenario, inputs: EnsembleInputs, out: Summaries, value
                                   "parameter (a whole path: the sampled draw itself)")),
         "clamped_values": ((DRAW_DIM,), out.clamps, _meta("1", "driver values clamped to "
                            "their bounds in this draw")),
-        "rescaled_fuel_mix_years": ((DRAW_DIM,), out.rescales, _meta(
-            "1", "years in which the fuel mix was adjusted: coal and oil scaled down where "
-            "non-fossil supply left no room for gas, imported coal power limited to the coal "
-            "in the mix")),
+        "unbalanced_years": ((DRAW_DIM,), out.unbalanced, _meta(
+            "1", "years in which the energy balance could not close: direct fossil use, or "
+            "the coal left after net exports, would be negative")),
+        "curtailed_years": ((DRAW_DIM,), out.curtailed, _meta(
+            "1", "years in which non-fossil supply exceeded what could be used and the "
+            "surplus was curtailed (generation beyond local generation, or other non-fossil "
+            "energy beyond the room the balance leaves)")),
     }
     coords = {DRAW_DIM: draws, "target": [c.label for c in inputs.comparisons],
               "parameter": parameters}

@@ -4,7 +4,8 @@ Plain arrays in, preallocated arrays out. Draws are split into tiles of ``TILE``
 and a tile steps through the years together: each year's drivers, shocks, model and summaries
 are short loops over the tile's draws ("lanes", the last axis of every scratch array), written
 with selects rather than branches where possible so the compiler can vectorise them; the
-year's CO2 loop keeps only CO2, and the other outputs are computed only in years that record
+year's CO2 loop keeps only CO2 (the energy balance of ``kernel.py``, which closes by
+construction: no lane is redone), and the other outputs are computed only in years that record
 them. Scratch arrays are made once per tile. Each draw
 writes only its own rows, and every random number of draw g comes from the counter stream at
 positions fixed by g (see ``rng``), so results do not depend on the thread count or on how
@@ -20,11 +21,10 @@ import numpy as np
 from numba import int64, njit, prange
 
 from simulator.model.kernel import (
-    CAPACITY, CCUS, COAL_RATE, COAL_SHARE, EI0, EI_DECLINE, EXPORTS, FASTMATH, GDP0, GDP_GROWTH,
-    HOURS, N_DRIVERS, OIL_SHARE, OTHER_NON_FOSSIL, OUTPUT_NAMES, PROCESS, S_EF_COAL, S_EF_EXPORT,
-    S_EF_GAS, S_EF_OIL, _co2, _energy_balance, _gas_share, _store,
+    EI0, EI_DECLINE, FASTMATH, GDP0, GDP_GROWTH, N_DRIVERS, OUTPUT_NAMES, S_EF_COAL, S_EF_GAS,
+    S_EF_OIL, S_TERRITORIAL, store_year, year_co2,
 )
-from simulator.montecarlo.rng import flag_scratch, flagged, normals_into
+from simulator.montecarlo.rng import flag_scratch, normals_into
 from simulator.montecarlo.sampling_kernel import ADD, MULTIPLY, coefficients
 
 TILE = 256
@@ -38,20 +38,6 @@ def _clamp(value, low, high):
     branches, so loops of it vectorise; NaN passes through uncounted)."""
     below, above = value < low, value > high
     return low if below else (high if above else value), below | above
-
-
-@njit(inline="always", fastmath=FASTMATH)
-def _fit_fuel_mix(coal, oil, non_fossil):
-    """Fuel shares that sum to one: where coal + oil + non-fossil exceed one, coal and oil are
-    scaled down until gas is zero (non-fossil itself capped at one). Returns the shares and 1
-    if anything was changed."""
-    gas = _gas_share(coal, oil, non_fossil)
-    if gas >= 0.0:
-        return coal, oil, gas, non_fossil, 0
-    if non_fossil >= 1.0:
-        return 0.0, 0.0, 0.0, 1.0, 1
-    scale = (1.0 - non_fossil) / (coal + oil)
-    return coal * scale, oil * scale, 0.0, non_fossil, 1
 
 
 @njit(inline="always", fastmath=FASTMATH)
@@ -135,65 +121,28 @@ def _clamp_touched(local, touched, lower, upper, clamped):
 
 
 @njit(inline="always", fastmath=FASTMATH)
-def _lane_energy(j, local, gdp, intensity):
-    """One lane's energy, renewable generation and non-fossil share in its year."""
-    return _energy_balance(gdp[j], intensity[j], local[CAPACITY, j], local[HOURS, j],
-                           local[COAL_RATE, j], local[OTHER_NON_FOSSIL, j])
-
-
-@njit(inline="always", fastmath=FASTMATH)
-def _lane_co2(j, local, scalar, energy, coal, oil, gas):
-    """One lane's CO2 in its year from its energy and fuel shares, and whether its imported
-    coal power was limited to the coal in the mix."""
-    return _co2(energy, coal, oil, gas, scalar[S_EF_COAL, j], scalar[S_EF_OIL, j],
-                scalar[S_EF_GAS, j], local[PROCESS, j], local[CCUS, j], local[EXPORTS, j],
-                scalar[S_EF_EXPORT, j])
-
-
-@njit(inline="always", fastmath=FASTMATH)
-def _lane_year(j, local, scalar, gdp, intensity):
-    """The model of one lane in one year: energy, generation, fuel shares, CO2, and 1 if the
-    fuel mix had to be adjusted (rescaled, or imported coal power limited to the coal left)."""
-    energy, generation, non_fossil = _lane_energy(j, local, gdp, intensity)
-    coal, oil, gas, non_fossil, rescaled = _fit_fuel_mix(
-        local[COAL_SHARE, j], local[OIL_SHARE, j], non_fossil)
-    co2, limited = _lane_co2(j, local, scalar, energy, coal, oil, gas)
-    return energy, generation, coal, oil, gas, non_fossil, co2, rescaled | limited
-
-
-@njit(inline="always", fastmath=FASTMATH)
-def _year_co2(co2, t, local, scalar, gdp, intensity, adjusted, adjust, found):
-    """Advance GDP and intensity to year t and compute every lane's CO2. Only CO2 is kept
-    here, so the loop vectorises; ``_year_outputs`` gives the rest when a year needs it.
-    The loop takes gas as what the other fuels leave; the rare lanes where that is negative,
-    or whose imported coal power was limited (flagged in ``adjust``), are then redone with the
-    fuel mix fitted (``_lane_year``) and counted in ``adjusted``, which gives every lane the
-    same bits as ``_lane_year`` would."""
+def _year_co2(co2, t, local, scalar, gdp, intensity, unbalanced, curtailed):
+    """Advance GDP and intensity to year t and compute every lane's CO2 from the energy
+    balance (``kernel.year_co2``), counting the lane's unbalanced and curtailed years. Only
+    CO2 is kept here; ``_year_outputs`` gives the rest when a year needs it."""
     if t > 0:
         for j in range(co2.shape[0]):
             gdp[j] *= 1.0 + local[GDP_GROWTH, j]
             intensity[j] *= 1.0 - local[EI_DECLINE, j]
     for j in range(co2.shape[0]):
-        energy, _, non_fossil = _lane_energy(j, local, gdp, intensity)
-        coal, oil = local[COAL_SHARE, j], local[OIL_SHARE, j]
-        gas = _gas_share(coal, oil, non_fossil)
-        co2[j], limited = _lane_co2(j, local, scalar, energy, coal, oil, gas)
-        adjust[j] = limited or not gas >= 0.0
-    for i in range(flagged(adjust, co2.shape[0], found)):
-        j = found[i]
-        _, _, _, _, _, _, co2[j], moved = _lane_year(j, local, scalar, gdp, intensity)
-        adjusted[j] += moved
+        co2[j], off, cut = year_co2(gdp[j] * intensity[j], local, j, scalar[S_EF_COAL, j],
+                                    scalar[S_EF_OIL, j], scalar[S_EF_GAS, j],
+                                    scalar[S_TERRITORIAL, j])
+        unbalanced[j] += off
+        curtailed[j] += cut
 
 
 @njit(inline="always", fastmath=FASTMATH)
-def _year_outputs(now, co2, local, scalar, gdp, intensity):
+def _year_outputs(now, co2, local, gdp, intensity):
     """Every output of the year for every lane, into ``now[OUTPUT, lane]``; CO2 is taken
     from ``_year_co2`` so that trajectories and summaries agree to the bit."""
     for j in range(now.shape[1]):
-        energy, generation, coal, oil, gas, non_fossil, _, _ = _lane_year(
-            j, local, scalar, gdp, intensity)
-        _store(now, j, gdp[j], intensity[j], energy, coal, oil, gas, non_fossil,
-               local[CAPACITY, j], generation, co2[j])
+        store_year(now, j, gdp[j], intensity[j], local, j, co2[j])
 
 
 @njit(inline="always", fastmath=FASTMATH)
@@ -316,7 +265,8 @@ class Summaries(NamedTuple):
     max_after_target: np.ndarray  # [draw], 万t
     hits: np.ndarray              # [draw, comparison], bool
     clamps: np.ndarray            # [draw], int64 values clamped to their bounds
-    rescales: np.ndarray          # [draw], int64 years whose fuel mix was adjusted
+    unbalanced: np.ndarray        # [draw], int64 years the energy balance could not close
+    curtailed: np.ndarray         # [draw], int64 years with curtailed non-fossil generation
     full: np.ndarray
 
     def rows(self, a: int, b: int, keep_full: bool) -> Summaries:
@@ -334,7 +284,7 @@ def simulate_into(first_draw, values, nominal, moves, shocks, records, out, keep
     ``shocks``; the touched rows are clamped to the nominal bounds; then the model year by year,
     keeping what ``records`` asks for. Outputs into ``out`` (``Summaries``): peak year index
     and value, cumulative CO2, the largest CO2 after the target year, each comparison met
-    (``cmp_low <= value <= cmp_high``), clamped values, fuel-mix adjustments, and with
+    (``cmp_low <= value <= cmp_high``), clamped values, unbalanced and curtailed years, and with
     ``keep_full`` every output into ``full[d, output, year]``.
     """
     drivers, lower, upper, scalars, scalar_lower, scalar_upper = nominal
@@ -342,7 +292,8 @@ def simulate_into(first_draw, values, nominal, moves, shocks, records, out, keep
     shock_key, shock_rows, shock_multiply, shock_sd, shock_rho = shocks
     event_start, event_kind, event_index, target_t, cmp_row, cmp_measure, cmp_low, cmp_high = \
         records
-    peak_t, peak_co2, co2_at, cumulative_co2, max_after_target, hits, clamps, rescales, full = out
+    (peak_t, peak_co2, co2_at, cumulative_co2, max_after_target, hits, clamps, unbalanced, curtailed,
+     full) = out
     n_draws = values.shape[0]
     n_years = drivers.shape[1]
     for tile in prange((n_draws + TILE - 1) // TILE):
@@ -366,7 +317,8 @@ def simulate_into(first_draw, values, nominal, moves, shocks, records, out, keep
         total = np.zeros(lanes)
         best_t = np.zeros(lanes)
         clamped = np.zeros(lanes, dtype=np.int64)
-        rescaled = np.zeros(lanes, dtype=np.int64)
+        off = np.zeros(lanes, dtype=np.int64)
+        cut = np.zeros(lanes, dtype=np.int64)
         _start_scalars(scalar, scalars, rows, pattern_add, pattern_scale, coef_a, coef_b,
                        scalar_lower, scalar_upper, clamped)
         gdp, intensity = scalar[GDP0].copy(), scalar[EI0].copy()
@@ -377,10 +329,10 @@ def simulate_into(first_draw, values, nominal, moves, shocks, records, out, keep
                 _year_shocks(local, shock_state, z, words, outside, found, first_draw + first,
                              t, n_years, shock_key, shock_rows, shock_multiply, shock_sd, shock_rho)
             _clamp_touched(local, touched, lower, upper, clamped)
-            _year_co2(co2, t, local, scalar, gdp, intensity, rescaled, outside, found)
+            _year_co2(co2, t, local, scalar, gdp, intensity, off, cut)
             _track_peak(co2, t, target_t, best, best_t, total, after)
             if keep_full or _needs_outputs(t, event_start, event_kind):
-                _year_outputs(now, co2, local, scalar, gdp, intensity)
+                _year_outputs(now, co2, local, gdp, intensity)
             _record_events(co2, now, t, first, event_start, event_kind, event_index, cmp_row,
                            co2_at, value_at, value_since)
             if keep_full:
@@ -391,5 +343,6 @@ def simulate_into(first_draw, values, nominal, moves, shocks, records, out, keep
         cumulative_co2[first:first + lanes] = total
         max_after_target[first:first + lanes] = after
         clamps[first:first + lanes] = clamped
-        rescales[first:first + lanes] = rescaled
+        unbalanced[first:first + lanes] = off
+        curtailed[first:first + lanes] = cut
         _record_hits(hits, first, value_at, value_since, cmp_measure, cmp_low, cmp_high, z)

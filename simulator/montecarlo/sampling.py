@@ -32,8 +32,7 @@ from simulator.text import Message
 
 SCALAR_FIELDS = {"base.gdp": kernel.GDP0, "base.energy_intensity": kernel.EI0,
                  "emission_factors.coal": kernel.S_EF_COAL, "emission_factors.oil": kernel.S_EF_OIL,
-                 "emission_factors.gas": kernel.S_EF_GAS,
-                 "emission_factors.electricity_export": kernel.S_EF_EXPORT}
+                 "emission_factors.gas": kernel.S_EF_GAS}
 
 
 PARAMETER_STREAM, SHOCK_STREAM, QMC_STREAM = 2, 3, 1
@@ -142,14 +141,12 @@ def patterns(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _pattern(scenario: Scenario, name: str):
     if name in SCALAR_FIELDS:
         value = scenario[name]
-        weight = 0.0 if name.endswith("electricity_export") and \
-            scenario["accounting"] != "territorial" else 1.0
-        ones = np.full(len(scenario.years), weight)
+        ones = np.ones(len(scenario.years))
         return kernel.N_DRIVERS + SCALAR_FIELDS[name], ones, ones * value
     field_path, _, key = name.partition(".values.")
     driver = field_path.split(".", 1)[1]
     f = FIELDS_BY_PATH[field_path]
-    if f.kind != "path":  # a base-year anchor such as base.coal_share
+    if f.kind != "path":  # a base-year anchor such as base.direct_gas_share
         f = FIELDS_BY_PATH[f"paths.{driver}"]
         weights, anchor = key_weights(scenario, f)
         value = scenario[field_path]

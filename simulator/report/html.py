@@ -148,7 +148,8 @@ def _facts(info: dict, lang: str) -> list[str]:
     clamping = info.get("clamping")
     if clamping:
         facts.append(text("page.fact_bounds", lang, clamped=clamping["draws_clamped"],
-                          rescaled=clamping["draws_fuel_mix_rescaled"]))
+                          unbalanced=clamping["draws_unbalanced"],
+                          curtailed=clamping["draws_curtailed"]))
     return facts + [text("page.fact_words", lang)]
 
 

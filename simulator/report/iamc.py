@@ -52,8 +52,15 @@ VARIABLES = {
     "Primary Energy|Gas": ("energy", "gas_share"),
     "Primary Energy|Non-Fossil": ("energy", "non_fossil_share"),
     # "Renewables", not AR6's "Non-Biomass Renewables": the plans' 可再生能源 include biomass
+    "Capacity|Electricity": ("total_capacity", None),
     "Capacity|Electricity|Renewables": ("renewable_capacity", None),
+    "Secondary Energy|Electricity": ("generation", None),
+    "Secondary Energy|Electricity|Coal": ("coal_power_generation", None),
+    "Secondary Energy|Electricity|Gas": ("gas_power_generation", None),
+    "Secondary Energy|Electricity|Non-Fossil": ("non_fossil_generation", None),
     "Secondary Energy|Electricity|Renewables": ("renewable_generation", None),
+    "Final Energy|Electricity": ("electricity_demand", None),
+    "Trade|Secondary Energy|Electricity|Volume": ("net_electricity_exports", None),
     "GDP|MER": ("gdp", None),
 }
 BAND_VARIABLE = "Emissions|CO2"

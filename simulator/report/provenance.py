@@ -7,7 +7,7 @@ included) and keys each note by the path the rest of the package uses:
 
 - ``base.gdp``, ``emission_factors.coal``, ``paths.gdp_growth.values.2031``;
 - list entries by their first value: ``uncertainty.parameters[paths.gdp_growth]``,
-  ``uncertainty.shocks[full_load_hours]``, ``calibration.free[base.coal_share]``.
+  ``uncertainty.shocks[full_load_hours]``, ``calibration.free[base.direct_gas_share]``.
 
 A variant (``extends``) inherits its parent's notes, except for the fields it sets itself:
 there its own notes hold, and a parent's notes on keys the variant no longer has are dropped.

@@ -55,10 +55,13 @@ def summary(projection: xr.Dataset, scenario: Scenario, ensemble: xr.Dataset | N
 
 
 def _clamping(ensemble: xr.Dataset) -> dict:
-    clamped, rescaled = ensemble["clamped_values"], ensemble["rescaled_fuel_mix_years"]
+    clamped, unbalanced = ensemble["clamped_values"], ensemble["unbalanced_years"]
+    curtailed = ensemble["curtailed_years"]
     return {"draws_clamped": int((clamped > 0).sum()), "values_clamped": int(clamped.sum()),
-            "draws_fuel_mix_rescaled": int((rescaled > 0).sum()),
-            "years_fuel_mix_rescaled": int(rescaled.sum())}
+            "draws_unbalanced": int((unbalanced > 0).sum()),
+            "years_unbalanced": int(unbalanced.sum()),
+            "draws_curtailed": int((curtailed > 0).sum()),
+            "years_curtailed": int(curtailed.sum())}
 
 
 def _target_rows(scenario: Scenario, projection: xr.Dataset, ensemble: xr.Dataset) -> list:
@@ -165,8 +168,9 @@ def _probabilistic(info: dict, lang: str) -> list[str]:
              high=years["95"], co2_median=values["50"] * factor, co2_low=values["5"] * factor,
              co2_high=values["95"] * factor),
         text("console.bounds", lang, draws=draws, clamped=clamping["draws_clamped"],
-             values=clamping["values_clamped"], rescaled=clamping["draws_fuel_mix_rescaled"],
-             years=clamping["years_fuel_mix_rescaled"]),
+             values=clamping["values_clamped"], unbalanced=clamping["draws_unbalanced"],
+             years=clamping["years_unbalanced"], curtailed=clamping["draws_curtailed"],
+             curtailed_years=clamping["years_curtailed"]),
     ]
     return lines + _target_table(info["targets"], lang)
 
