@@ -187,10 +187,10 @@ CASES = [
      f"{BALANCE_ALLOWED}",
      ("direct oil share", "direct gas share", "exceed one", *BALANCE_WORDS)),
     ("imports above demand", projecting(stepping("net_electricity_exports", 2030, -200.0)),
-     "{file}: field 'paths.net_electricity_exports': in 2030 net imports of -200.0 亿kWh "
-     "(negative net exports) exceed the electricity demand of 82.4 亿kWh (11 year(s) "
+     "{file}: field 'paths.net_electricity_exports': in 2030 net imports of 200.0 亿kWh "
+     "(net exports of -200.0) exceed the electricity demand of 82.4 亿kWh (11 year(s) "
      f"affected, first 2030) (got -200.0); {BALANCE_ALLOWED}",
-     ("net imports", "negative net exports", "exceed", "electricity demand", *BALANCE_WORDS)),
+     ("net imports", "net exports", "exceed", "electricity demand", *BALANCE_WORDS)),
     ("stale lock", stale_lock,
      "{file}: field 'inputs_sha256': calibration lock is stale: the scenario, a parent or the "
      "target file changed since it was written; allowed: refresh it with: simulate calibrate "

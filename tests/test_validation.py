@@ -331,7 +331,7 @@ BALANCE = [
     pytest.param({"paths": {"net_electricity_exports": {"fill": "step",
                                                         "values": {2027: -500.0}}}},
                  "paths.net_electricity_exports", -500.0,
-                 ["in 2027 net imports of -500.0 亿kWh (negative net exports) exceed the "
+                 ["in 2027 net imports of 500.0 亿kWh (net exports of -500.0) exceed the "
                   "electricity demand of", "(4 year(s) affected, first 2027)"],
                  id="imports above demand"),
 ]

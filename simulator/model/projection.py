@@ -78,7 +78,7 @@ def _check_balance(scenario: Scenario, inputs: tuple, out: np.ndarray) -> None:
     problem = Message(f"error.projection.{reason}", year=int(scenario.years[t]),
                       energy=energy[t], direct=out[kernel.DIRECT_FOSSIL, t],
                       oil=drivers[kernel.DIRECT_OIL, t], gas=drivers[kernel.DIRECT_GAS, t],
-                      demand=out[kernel.DEMAND, t], exports=drivers[kernel.EXPORTS, t],
+                      demand=out[kernel.DEMAND, t], imports=-drivers[kernel.EXPORTS, t],
                       years=len(years))
     raise ScenarioError(scenario.origin(field), field, problem, value=float(drivers[
         kernel.DRIVER_NAMES.index(name), t]), allowed=Message("error.projection.balance"))
