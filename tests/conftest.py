@@ -9,6 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -49,8 +50,6 @@ def identity_errors(out) -> dict:
     the size of its terms: the fuel shares sum to one, the fuels (share x energy use) sum to
     energy use, local generation is demand plus net exports, and local generation is coal
     plus gas plus non-fossil generation. ``out`` maps output names to arrays."""
-    import numpy as np
-
     v = {name: np.asarray(out[name]) for name in (*SHARES, *SOURCES, "energy",
                                                   "electricity_demand",
                                                   "net_electricity_exports", "generation")}

@@ -156,10 +156,11 @@ def _co2(coal, oil, gas, traded_coal, traded_gas, ef, territorial, process, ccus
 def year_co2(energy, v, c, ef_coal, ef_oil, ef_gas, territorial):
     """CO2 of one year (万t), whether the year is unbalanced, and whether generation was
     curtailed."""
-    b = _balance(energy, v, c)
-    co2 = _co2(b[9], b[10], b[11], b[13], b[14], (ef_coal, ef_oil, ef_gas), territorial,
+    (_, _, _, _, curtailed, _, _, _, _, coal, oil, gas, _, traded_coal, traded_gas, unbalanced,
+     spilled) = _balance(energy, v, c)
+    co2 = _co2(coal, oil, gas, traded_coal, traded_gas, (ef_coal, ef_oil, ef_gas), territorial,
                v[PROCESS, c], v[CCUS, c])
-    return co2, b[15], (b[4] > 0.0) | (b[16] > 0.0)
+    return co2, unbalanced, (curtailed > 0.0) | (spilled > 0.0)
 
 
 @njit(inline="always", fastmath=FASTMATH)
