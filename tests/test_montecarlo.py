@@ -147,22 +147,28 @@ def test_full_trajectories_agree_with_the_summaries(scenario_file):
     np.testing.assert_array_equal(ensemble.peak_co2, co2.max("year"))
     np.testing.assert_array_equal(ensemble.peak_year, co2.year.values[co2.argmax("year").values])
     np.testing.assert_allclose(ensemble.cumulative_co2, co2.sum("year"), rtol=1e-12)
-    shares = ensemble.coal_share + ensemble.oil_share + ensemble.gas_share + \
-        ensemble.non_fossil_share
-    np.testing.assert_allclose(shares, 1.0, atol=1e-12)
+    np.testing.assert_allclose(sum(ensemble[name] for name in SHARES), 1.0, atol=1e-12)
 
 
 SHARES = ("coal_share", "oil_share", "gas_share", "non_fossil_share")
 
 
+def _drawn_in_2040(scenario_file, driver, value, apply, low, high):
+    """A scenario whose ``driver`` path reaches ``value`` in 2040 (linear from the base year),
+    that key drawn uniform(low, high) and applied by ``apply``, and its 400 random draws with
+    full trajectories."""
+    scenario = _scenario(scenario_file, {"sampling": "random", "parameters": [
+        {"parameter": f"paths.{driver}.values.2040", "apply": apply,
+         "distribution": "uniform", "low": low, "high": high}]},
+        paths={driver: {"fill": "linear", "values": {2040: value}}})
+    return scenario, simulator.simulate(scenario, draws=400, seed=8, keep="full")
+
+
 def test_surplus_renewables_are_curtailed_and_counted_apart_from_clamps(scenario_file):
     # the fleet grows to 700 万kW x 1500 h = 105 亿kWh in 2040, about as much as demand then
     # (99 亿kWh): draws that build more than demand curtail the surplus, in their last years
-    scenario = _scenario(scenario_file, {"sampling": "random", "parameters": [
-        {"parameter": "paths.renewable_capacity.values.2040", "apply": "multiply",
-         "distribution": "uniform", "low": 0.5, "high": 1.5}]},
-        paths={"renewable_capacity": {"fill": "linear", "values": {2040: 700.0}}})
-    ensemble = simulator.simulate(scenario, draws=400, seed=8, keep="full")
+    _, ensemble = _drawn_in_2040(scenario_file, "renewable_capacity", 700.0, "multiply", 0.5,
+                                 1.5)
     offered = ensemble.renewable_generation            # no other non-fossil generation
     surplus = offered > ensemble.generation
     np.testing.assert_array_equal(ensemble.curtailed_years, surplus.sum("year"))
@@ -191,11 +197,8 @@ def test_unbalanced_years_are_counted_and_left_as_they_are(scenario_file):
     # electricity reaches 50 to 70 % of final energy use in 2040: above about 59 % the power
     # sector's fuel and non-fossil energy exceed energy use, leaving direct fossil use below
     # zero. Those draw-years are counted, not rescaled to fit.
-    scenario = _scenario(scenario_file, {"sampling": "random", "parameters": [
-        {"parameter": "paths.electricity_share_final.values.2040", "apply": "add",
-         "distribution": "uniform", "low": 0.0, "high": 0.2}]},
-        paths={"electricity_share_final": {"fill": "linear", "values": {2040: 0.5}}})
-    ensemble = simulator.simulate(scenario, draws=400, seed=8, keep="full")
+    scenario, ensemble = _drawn_in_2040(scenario_file, "electricity_share_final", 0.5, "add",
+                                        0.0, 0.2)
     short = ensemble.direct_fossil < 0
     np.testing.assert_array_equal(ensemble.unbalanced_years, short.sum("year"))
     unbalanced = ensemble.unbalanced_years > 0
