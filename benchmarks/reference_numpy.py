@@ -168,6 +168,7 @@ def trajectories_numpy(inputs, sampler, block, first_draw: int) -> tuple[dict, n
         positions = (draws[:, None] * n_shocks + s) * n_years + np.arange(1, n_years)
         e = ar1(ziggurat_normals(int(sampler.shock_key), positions), sampler.shock_sd[s],
                 sampler.shock_rho[s])
+        e[:, sampler.shock_fixed[s, 1:]] = 0.0  # not applied where the driver is observed
         drivers[:, row, 1:] = drivers[:, row, 1:] * (1 + e) if sampler.shock_multiply[s] \
             else drivers[:, row, 1:] + e
     clamped = _clamp_count(drivers, inputs.lower[None, :, None], inputs.upper[None, :, None])

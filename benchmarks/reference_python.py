@@ -190,6 +190,8 @@ def _drivers(inputs, sampler, block, d: int, g: int, t: int, state: list) -> tup
         z = ziggurat_normal(int(sampler.shock_key), (g * n_shocks + s) * n_years + t)
         sd, rho = sampler.shock_sd[s], sampler.shock_rho[s]
         state[s] = sd * z if t == 1 else rho * state[s] + sd * math.sqrt(1 - rho * rho) * z
+        if sampler.shock_fixed[s, t]:
+            continue  # the driver is observed this year
         local[row] = local[row] * (1 + state[s]) if sampler.shock_multiply[s] else \
             local[row] + state[s]
     clamped = 0

@@ -125,7 +125,18 @@ def test_fan_chart_puts_a_co2_intensity_target_at_plan_times_gdp(run):
     expected = [t["plan_value"] * float(gdp.sel(year=t["year"])) / 100 for t in targets]
     np.testing.assert_array_equal(marker.get_xdata(), [2022, 2025])
     np.testing.assert_allclose(marker.get_ydata(), expected)
-    assert expected[1] == pytest.approx(1.3 * 6102 / 100, rel=1e-3)  # README: GDP 2025
+    assert expected[1] == pytest.approx(1.3 * 5869 / 100, rel=1e-3)  # README: GDP 2025
+
+
+def test_fan_chart_marks_the_base_year_statistic_and_the_observed_years(run):
+    """Taiyuan's GDP growth is observed in 2023-2024: those years are shaded, up to 2024."""
+    ax = plots.fan_chart(run["projection"], run["bands"], run["info"]).axes[0]
+    point = line(ax, labels.label("base_year_point", year=2022))
+    np.testing.assert_allclose(point.get_ydata(),
+                               [float(run["projection"]["co2"].sel(year=2022)) / 100])
+    (span,) = [p for p in ax.patches
+               if p.get_label() == labels.label("observed_span", first=2023, last=2024)]
+    assert (span.get_x(), span.get_x() + span.get_width()) == (2022, 2024)
 
 
 def test_fan_chart_converts_a_co2_target_range_from_the_plan_unit(run):
@@ -144,7 +155,8 @@ def test_fan_chart_without_uncertainty_draws_the_deterministic_path_only(run):
     figure = plots.fan_chart(run["projection"], None, info)
     ax = figure.axes[0]
     assert [ln.get_label() for ln in ax.get_lines()] == [
-        labels.label("deterministic"), labels.label("peak_test_year", year=2030)]
+        labels.label("deterministic"), labels.label("peak_test_year", year=2030),
+        labels.label("base_year_point", year=2022)]
     assert not ax.collections
     assert ax.get_title(loc="left") == labels.label("deterministic_only")
 

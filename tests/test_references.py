@@ -26,7 +26,7 @@ from conftest import TAIYUAN, minimal_scenario
 # renewable fleet, in windy years, exceeds local generation, and other non-fossil energy the
 # room electricity leaves (both curtailed); and the balance cannot close (unbalanced) where
 # electricity leaves no direct fossil use, or where the direct oil and gas shares exceed one.
-# The third way, imports beyond demand, is the IMPORTS case's.
+# The third way, imports beyond demand, is the IMPORTS case's. Three driver-years are observed.
 EVERY_TERM = minimal_scenario(
     calibration={"targets": "targets.yaml"},
     base={"process_emissions": 40.0, "ccus": 2.0, "net_electricity_exports": 20.0,
@@ -49,7 +49,13 @@ EVERY_TERM = minimal_scenario(
         {"parameter": "paths.gdp_growth", "distribution": "normal", "sd": 0.02}],
         "shocks": [{"driver": "full_load_hours", "apply": "multiply", "sd": 0.3, "rho": 0.2},
                    {"driver": "energy_intensity_decline", "sd": 0.01, "rho": 0.7},
-                   {"driver": "net_electricity_exports", "sd": 25.0, "rho": 0.5}]})
+                   {"driver": "net_electricity_exports", "sd": 25.0, "rho": 0.5}]},
+    # observed driver-years, which neither the moves nor the shocks reach: a rate the whole-path
+    # parameter moves, a shocked level, and a level path with a moved key after it
+    observed=[{"driver": "gdp_growth", "year": 2024, "value": 0.03, "statistic": "growth"},
+              {"driver": "full_load_hours", "year": 2025, "value": 1400.0, "statistic": "hours"},
+              {"driver": "renewable_capacity", "year": 2027, "value": 250.0,
+               "statistic": "capacity"}])
 
 # Plan targets for EVERY_TERM, one of each measure and sense, each met by some draws only.
 TARGETS = """region: Testland

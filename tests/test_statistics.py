@@ -7,7 +7,7 @@ import csv
 import pytest
 
 import simulator
-from calibration.statistics import COLUMNS, GRADES, PROVINCE_OF, read_statistics
+from simulator.model.statistics import COLUMNS, GRADES, PROVINCE_OF, read_statistics
 
 from conftest import SCENARIOS
 

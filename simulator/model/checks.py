@@ -1,5 +1,5 @@
-"""Checks every part of the scenario reader shares: known field names (with did-you-mean),
-finite numbers, repeated names."""
+"""Checks every part of the scenario reader shares: known field names (with did-you-mean), the
+keys of a list entry, finite numbers, repeated names."""
 
 from __future__ import annotations
 
@@ -26,6 +26,17 @@ def check_known(key, known: list[str], file: Path, parent: str) -> None:
         problem = Message("error.check.with_hint", problem=problem,
                           hint=Message("error.check.did_you_mean", names=either(names)))
     raise ScenarioError(file, path, problem, allowed=", ".join(known))
+
+
+def check_entry_keys(entry: dict, allowed: tuple, required: tuple, file: Path,
+                     where: str) -> None:
+    """One list entry's keys: each known (did-you-mean otherwise), every ``required`` one given."""
+    for key in entry:
+        check_known(key, list(allowed), file, parent=where)
+    for key in required:
+        if key not in entry:
+            raise ScenarioError(file, f"{where}.{key}", Message("error.check.missing"),
+                                allowed=", ".join(allowed))
 
 
 def either(names: list[str]):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from simulator.model import kernel
+from simulator.model.observed import by_driver
 from simulator.model.scenario import Scenario
 from simulator.model.schema import FIELDS, DriverPath, Field
 
@@ -27,18 +30,16 @@ def dense_driver(scenario: Scenario, f: Field) -> np.ndarray:
     """One driver over ``scenario.years``.
 
     A level path starts from its base-year anchor; a rate path has no value in the base year
-    (no change happens then), stored as 0.
+    (no change happens then), stored as 0. Observed values (``observed``) are met exactly: a
+    linear path is drawn through them, a step path takes them in their year.
     """
-    years = scenario.years
-    path: DriverPath | None = scenario[f.path]
-    if f.anchor is not None:
-        anchor = scenario[f.anchor]
-        if path is None:
-            return np.full(len(years), anchor)
-        return fill_path(years, (years[0], *path.years), (anchor, *path.values), path.fill)
-    rates = fill_path(years, path.years, path.values, path.fill)
-    rates[0] = 0.0
-    return rates
+    points = _points(scenario, f)
+    dense = fill_path(scenario.years, points.years, points.values, points.fill)
+    if f.anchor is None:
+        dense[0] = 0.0
+    for t, value in _overrides(scenario, points):
+        dense[t] = value
+    return dense
 
 
 def dense_drivers(scenario: Scenario) -> dict[str, np.ndarray]:
@@ -51,22 +52,63 @@ def key_weights(scenario: Scenario, f: Field) -> tuple[np.ndarray, np.ndarray | 
     """How each key of path ``f`` (and its base-year anchor) enters the dense driver.
 
     Fills are linear in the key values, so ``dense = weights.T @ key_values + anchor_weight *
-    anchor``: returns ``weights[key, year]`` and ``anchor_weight[year]`` (None for a rate).
-    A parameter draw moves the dense driver along these patterns exactly.
+    anchor`` (+ the observations' part, which no parameter moves): returns ``weights[key,
+    year]`` and ``anchor_weight[year]`` (None for a rate). A parameter draw moves the dense
+    driver along these patterns exactly; in an observed year every pattern is zero.
     """
     years = scenario.years
     path: DriverPath | None = scenario[f.path]
     key_years = () if path is None else path.years
+    points = _points(scenario, f)
+    rows = np.array([fill_path(years, points.years, unit, points.fill)
+                     for unit in np.eye(len(points.years))]).reshape(len(points.years),
+                                                                     len(years))
+    for t, _ in _overrides(scenario, points):
+        rows[:, t] = 0.0
     if f.anchor is None:
-        weights = np.eye(len(key_years))
-        rows = np.array([fill_path(years, key_years, unit, path.fill) for unit in weights])
         rows[:, 0] = 0.0  # no rate applies in the base year
-        return rows, None
-    if path is None:
-        return np.zeros((0, len(years))), np.ones(len(years))
-    points = np.eye(len(key_years) + 1)  # the anchor first, then the keys
-    rows = np.array([fill_path(years, (years[0], *key_years), unit, path.fill) for unit in points])
-    return rows[1:], rows[0]
+    weights = np.zeros((len(key_years), len(years)))
+    for k, year in enumerate(key_years):
+        if year in points.key_index:
+            weights[k] = rows[points.key_index[year]]
+    anchor = None if f.anchor is None else rows[0]
+    return weights, anchor
+
+
+class _Points(NamedTuple):
+    """The points a path is filled from: its anchor (a level's base year), its keys and, in a
+    linear path, its observations (which take the place of a key in their year)."""
+
+    fill: str
+    years: tuple[float, ...]
+    values: tuple[float, ...]
+    key_index: dict       # {key year: its point's index}, for the path's own keys
+    observed: dict        # {year: value} of the driver's observations
+
+
+def _points(scenario: Scenario, f: Field) -> _Points:
+    path: DriverPath | None = scenario[f.path]
+    observed = by_driver(scenario["observed"], f.path.split(".", 1)[1])
+    fill = f.fill if path is None else path.fill
+    keys = {} if path is None else dict(zip(path.years, path.values))
+    if fill == "linear":
+        keys = {year: value for year, value in keys.items() if year not in observed}
+        points = {**keys, **observed}
+    else:
+        points = keys
+    if f.anchor is not None:
+        points = {int(scenario.years[0]): scenario[f.anchor], **points}
+    order = sorted(points)
+    return _Points(fill, tuple(float(y) for y in order), tuple(points[y] for y in order),
+                   {y: order.index(y) for y in keys}, observed)
+
+
+def _overrides(scenario: Scenario, points: _Points) -> list[tuple[int, float]]:
+    """(year index, value) of the observations a step path takes in their year."""
+    if points.fill == "linear":
+        return []
+    base = int(scenario.years[0])
+    return [(year - base, value) for year, value in sorted(points.observed.items())]
 
 
 def kernel_inputs(scenario: Scenario) -> tuple[float, float, np.ndarray, np.ndarray]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from simulator.model import uncertainty
+from simulator.model import observed, uncertainty
 from simulator.errors import ScenarioError
 from simulator.model.checks import check_known, is_finite, repeated
 from simulator.model.schema import FILLS, DriverPath, Field
@@ -18,7 +18,8 @@ from simulator.text import Message
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 UNCERTAINTY_CHECKS = {"distributions": uncertainty.check_parameters,
                       "correlations": uncertainty.check_correlations,
-                      "shocks": uncertainty.check_shocks}
+                      "shocks": uncertainty.check_shocks,
+                      "observations": observed.check_observations}
 
 
 def check_value(f: Field, value, file: Path):

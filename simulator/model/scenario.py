@@ -21,7 +21,7 @@ import yaml
 
 from simulator.errors import ScenarioError
 from simulator.model.checks import check_known, repeated
-from simulator.model.fields import check_value
+from simulator.model.fields import check_number, check_value
 from simulator.model.lock import is_file, lock_path, read_lock
 from simulator.model.parameters import (
     get_parameter, is_driver_path, parameter_field, set_parameters,
@@ -380,6 +380,7 @@ def _check_scenario(values: dict, origins: dict, source: Path) -> None:
         if f.kind == "path" and values.get(f.path) is not None:
             _check_horizon(f, values[f.path], base, end, origins[f.path])
     _check_direct_mix(values, origins)
+    _check_observed(values, origins, base, end)
     _check_targets_file(values, origins)
     for name in values.get("calibration.free", ()):
         parameter_field(values, name, origins["calibration.free"])
@@ -399,6 +400,17 @@ def _check_horizon(f: Field, path: DriverPath, base: int, end: int, file: Path) 
         raise ScenarioError(file, f"{f.path}.values", Message("error.scenario.rate_start"),
                             value=path.years[0],
                             allowed=Message("error.scenario.first_key", year=base + 1))
+
+
+def _check_observed(values: dict, origins: dict, base: int, end: int) -> None:
+    """Each observed value within its driver's bounds, in a year after the base year."""
+    for i, e in enumerate(values.get("observed", ())):
+        file, where = origins["observed"], f"observed[{i}]"
+        check_number(FIELDS_BY_PATH[f"paths.{e.driver}"], e.value, file, f"{where}.value")
+        if not base < e.year <= end:
+            raise ScenarioError(file, f"{where}.year", Message("error.observed.outside_horizon"),
+                                value=e.year, allowed=Message("error.scenario.horizon",
+                                                              first=base + 1, end=end))
 
 
 def _check_direct_mix(values: dict, origins: dict) -> None:

@@ -92,7 +92,8 @@ class Field:
 
 LIST_KINDS = {"distributions": "error.schema.list_distributions",
               "correlations": "error.schema.list_correlations",
-              "shocks": "error.schema.list_shocks"}
+              "shocks": "error.schema.list_shocks",
+              "observations": "error.schema.list_observations"}
 
 
 def _range_words(f: Field) -> Message:
@@ -177,6 +178,7 @@ FIELDS: tuple[Field, ...] = (
     Field("emission_factors.oil", "float", "tCO2/tce", bounds=(0.0, 5.0)),
     Field("emission_factors.gas", "float", "tCO2/tce",
           bounds=(0.0, 5.0)),
+    Field("observed", "observations", "", default=()),
     Field("reference.ceads_series", "str", "", default=None),
     Field("reference.ceads_band", "float", "1", default=0.15,
           bounds=(0.0, 1.0), share=True),

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.errors import ScenarioError
-from simulator.model.checks import check_known, is_finite
+from simulator.model.checks import check_entry_keys, is_finite
 from simulator.model.kernel import DRIVER_NAMES
 from simulator.text import Message
 
@@ -118,15 +118,6 @@ def _list_of_mappings(value, file: Path, where: str) -> list:
     return value
 
 
-def _keys(entry: dict, allowed: tuple, required: tuple, file: Path, where: str) -> None:
-    for key in entry:
-        check_known(key, list(allowed), file, parent=where)
-    for key in required:
-        if key not in entry:
-            raise ScenarioError(file, f"{where}.{key}", Message("error.uncertainty.missing"),
-                                allowed=", ".join(allowed))
-
-
 def _number(entry: dict, key: str, file: Path, where: str, low: float, high: float,
             what: Message) -> float:
     value = entry[key]
@@ -144,12 +135,13 @@ def _uncertain_parameter(entry: dict, file: Path, where: str) -> UncertainParame
     dist = DISTRIBUTIONS.get(name) if isinstance(name, str) else None
     if dist is None:  # checked before the keys, which depend on the distribution
         if "distribution" not in entry:
-            _keys(entry, ("parameter", "apply", "distribution"), ("distribution",), file, where)
+            check_entry_keys(entry, ("parameter", "apply", "distribution"), ("distribution",),
+                             file, where)
         raise ScenarioError(file, f"{where}.distribution",
                             Message("error.uncertainty.unknown_distribution"), value=name,
                             allowed=", ".join(DISTRIBUTIONS))
-    _keys(entry, ("parameter", "apply", "distribution", *dist.params),
-          ("parameter", "distribution"), file, where)
+    check_entry_keys(entry, ("parameter", "apply", "distribution", *dist.params),
+                     ("parameter", "distribution"), file, where)
     apply = entry.get("apply", "add")
     if apply not in APPLIES:
         raise ScenarioError(file, f"{where}.apply", Message("error.uncertainty.unknown_apply"),
@@ -200,7 +192,7 @@ def _check_shape(dist: Distribution, v: dict, file: Path, where: str) -> None:
 
 
 def _correlation(entry: dict, file: Path, where: str) -> Correlation:
-    _keys(entry, ("between", "rho"), ("between", "rho"), file, where)
+    check_entry_keys(entry, ("between", "rho"), ("between", "rho"), file, where)
     pair = entry["between"]
     if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
             and pair[0] != pair[1]):
@@ -211,7 +203,8 @@ def _correlation(entry: dict, file: Path, where: str) -> Correlation:
 
 
 def _shock(entry: dict, file: Path, where: str) -> Shock:
-    _keys(entry, ("driver", "apply", "process", "sd", "rho"), ("driver", "sd"), file, where)
+    check_entry_keys(entry, ("driver", "apply", "process", "sd", "rho"), ("driver", "sd"),
+                     file, where)
     if entry["driver"] not in DRIVER_NAMES:
         raise ScenarioError(file, f"{where}.driver", Message("error.uncertainty.not_a_driver"),
                             value=entry["driver"], allowed=", ".join(DRIVER_NAMES))

@@ -104,7 +104,7 @@ def kernel_arguments(inputs: EnsembleInputs, sampler: Sampler) -> KernelArgument
         Moves(sampler.rows, sampler.applies, sampler.pattern_add, sampler.pattern_scale,
               sampler.touched),
         Shocks(sampler.shock_key, sampler.shock_rows, sampler.shock_multiply, sampler.shock_sd,
-               sampler.shock_rho),
+               sampler.shock_rho, sampler.shock_fixed),
         Records(start, kind, index, TARGET_PEAK_YEAR - int(inputs.years[0]), rows, measures,
                 low, high))
 

@@ -82,11 +82,12 @@ def _year_drivers(local, t, drivers, rows, applies, pattern_add, pattern_scale, 
 
 
 @njit(inline="always", fastmath=FASTMATH)
-def _year_shocks(local, state, z, words, outside, found, first_draw, t, n_years, shock_key,
-                 shock_rows, shock_multiply, shock_sd, shock_rho):
+def _year_shocks(local, state, z, words, outside, found, first_draw, t, n_years, shocks):
     """Advance each lane's AR(1) shocks to year t >= 1 (stationary from year 1: ``state``
-    starts at zero and rho is 0 in year 1) and apply them. Shock s of draw g in year t is
-    normal number (g S + s) T + t of the shock stream."""
+    starts at zero and rho is 0 in year 1) and apply them, except to a driver observed in
+    year t (whose state carries on as drawn). Shock s of draw g in year t is normal number
+    (g S + s) T + t of the shock stream."""
+    shock_key, shock_rows, shock_multiply, shock_sd, shock_rho, shock_fixed = shocks
     n_shocks = shock_rows.shape[0]
     for s in range(n_shocks):
         normals_into(z, words, outside, found, shock_key, (first_draw * n_shocks + s) * n_years + t,
@@ -95,6 +96,8 @@ def _year_shocks(local, state, z, words, outside, found, first_draw, t, n_years,
         innovation = shock_sd[s] * math.sqrt(1.0 - rho * rho)
         for j in range(z.shape[0]):
             state[s, j] = rho * state[s, j] + innovation * z[j]
+        if shock_fixed[s, t]:
+            continue
         row = shock_rows[s]
         if shock_multiply[s]:
             for j in range(z.shape[0]):
@@ -229,13 +232,15 @@ class Moves(NamedTuple):
 class Shocks(NamedTuple):
     """The yearly AR(1) shocks: shock s moves driver ``rows[s]`` (times 1 + shock where
     ``multiply[s]``, else plus), stationary with standard deviation ``sd[s]`` and lag-one
-    correlation ``rho[s]``; its normals come from the counter stream ``key``."""
+    correlation ``rho[s]``; its normals come from the counter stream ``key``. It does not apply
+    in a year its driver is observed (``fixed[s, year]``)."""
 
     key: np.uint64
     rows: np.ndarray      # [shock]
     multiply: np.ndarray  # [shock], bool
     sd: np.ndarray        # [shock]
     rho: np.ndarray       # [shock]
+    fixed: np.ndarray     # [shock, year], bool
 
 
 class Records(NamedTuple):
@@ -289,7 +294,7 @@ def simulate_into(first_draw, values, nominal, moves, shocks, records, out, keep
     """
     drivers, lower, upper, scalars, scalar_lower, scalar_upper = nominal
     rows, applies, pattern_add, pattern_scale, touched = moves
-    shock_key, shock_rows, shock_multiply, shock_sd, shock_rho = shocks
+    shock_rows = shocks.rows
     event_start, event_kind, event_index, target_t, cmp_row, cmp_measure, cmp_low, cmp_high = \
         records
     (peak_t, peak_co2, co2_at, cumulative_co2, max_after_target, hits, clamps, unbalanced, curtailed,
@@ -327,7 +332,7 @@ def simulate_into(first_draw, values, nominal, moves, shocks, records, out, keep
                           coef_b)
             if t > 0:
                 _year_shocks(local, shock_state, z, words, outside, found, first_draw + first,
-                             t, n_years, shock_key, shock_rows, shock_multiply, shock_sd, shock_rho)
+                             t, n_years, shocks)
             _clamp_touched(local, touched, lower, upper, clamped)
             _year_co2(co2, t, local, scalar, gdp, intensity, off, cut)
             _track_peak(co2, t, target_t, best, best_t, total, after)

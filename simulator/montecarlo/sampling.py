@@ -59,6 +59,7 @@ class Sampler:
         self.shock_sd = np.array([s.sd for s in self.shock_specs], dtype=np.float64)
         self.shock_rho = np.array([s.rho for s in self.shock_specs], dtype=np.float64)
         self.shock_key = np.uint64(rng.stream_key(seed, SHOCK_STREAM))
+        self.shock_fixed = observed_years(scenario, self.shock_rows)
         matrix = correlation_matrix(self.entries, scenario["uncertainty.correlations"],
                                     scenario.source)
         self.copula = np.empty((0, 0)) if np.allclose(matrix, np.eye(len(matrix))) \
@@ -158,6 +159,15 @@ def _pattern(scenario: Scenario, name: str):
         return kernel.DRIVER_NAMES.index(driver), weights.sum(axis=0), keys @ weights
     k = path.years.index(int(key))
     return kernel.DRIVER_NAMES.index(driver), weights[k], keys[k] * weights[k]
+
+
+def observed_years(scenario: Scenario, rows: np.ndarray) -> np.ndarray:
+    """``[row, year]``: whether driver ``rows[i]`` is observed in that year."""
+    base = int(scenario.years[0])
+    fixed = np.zeros((len(rows), len(scenario.years)), dtype=np.bool_)
+    for e in scenario["observed"]:
+        fixed[rows == kernel.DRIVER_NAMES.index(e.driver), e.year - base] = True
+    return fixed
 
 
 def _matrix_root(matrix: np.ndarray) -> np.ndarray:

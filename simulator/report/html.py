@@ -41,7 +41,7 @@ from simulator.model.lock import lock_path
 from simulator.model.parameters import is_driver_path, parameter_field
 from simulator.defaults import TARGET_PEAK_YEAR
 from simulator.report.provenance import Note, field_notes
-from simulator.report.summary import likelihood
+from simulator.report.summary import likelihood, observed_sentences
 from simulator.text import text
 from simulator.model.projection import has_uncertainty
 from simulator.model.scenario import Scenario
@@ -138,7 +138,8 @@ def _facts(info: dict, lang: str) -> list[str]:
     year = str(TARGET_PEAK_YEAR) if str(TARGET_PEAK_YEAR) in co2 else str(info["end_year"])
     facts = [text("page.fact_central", lang, base=_co2(co2.get(str(info["base_year"])), lang),
                   base_year=info["base_year"], at=_co2(co2.get(year), lang), year=year,
-                  peak=_co2(det["peak_co2"], lang), peak_year=det["peak_year"])]
+                  peak=_co2(det["peak_co2"], lang), peak_year=det["peak_year"]),
+             *observed_sentences(info, lang)]
     if "peak" not in info:
         return facts
     years, levels = info["peak"]["year_quantiles"], info["peak"]["value_quantiles"]

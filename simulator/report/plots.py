@@ -101,6 +101,7 @@ def fan_chart(projection: xr.Dataset, bands: xr.Dataset | None, info: dict,
     ax.axvline(test_year, color=RED, linewidth=1.0, label=label("peak_test_year", lang,
                                                                 year=test_year))
     _draw_co2_targets(ax, projection, info.get("targets", []), scale, lang)
+    _draw_observed(ax, projection, info, scale, lang)
     ax.set(xlabel=label("year", lang), ylabel=label("co2_axis", lang, unit=unit),
            xlim=(years[0] - 0.8, years[-1] + 0.8))
     ax.grid(alpha=0.3)
@@ -121,6 +122,20 @@ def _draw_bands(ax, bands: xr.Dataset, scale: float, lang: str) -> None:
     ax.fill_between(years, quantile(0.25), quantile(0.75), color=LIGHT_BLUE, linewidth=0,
                     alpha=0.8, label=label("band50", lang))
     ax.plot(years, quantile(0.5), color=BLUE, linewidth=2.0, label=label("median", lang))
+
+
+def _draw_observed(ax, projection: xr.Dataset, info: dict, scale: float, lang: str) -> None:
+    """The base year's CO2 as the statistics give it, and the years whose drivers are partly
+    observed (held fixed in the draws) shaded up to the year CO2 is projected from."""
+    base = int(projection["year"].values[0])
+    ax.plot([base], [float(projection["co2"].sel(year=base)) * scale], linestyle="none",
+            marker="s", color="black", markersize=6, label=label("base_year_point", lang,
+                                                                  year=base))
+    observed = info.get("observed", {})
+    if observed.get("last_year") is not None:
+        ax.axvspan(base, observed["last_year"], color=GREY, alpha=0.12, linewidth=0,
+                   label=label("observed_span", lang, first=base + 1,
+                               last=observed["last_year"]))
 
 
 def _draw_co2_targets(ax, projection: xr.Dataset, targets: list, scale: float,

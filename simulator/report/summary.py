@@ -11,8 +11,10 @@ from simulator import __version__
 from simulator.montecarlo.ensemble import TARGET_TOLERANCE, plan_comparisons
 from simulator.defaults import TARGET_PEAK_YEAR
 from simulator.montecarlo.peak import peak_summary, peak_year, target_probabilities
+from simulator.model.observed import uncertain_from, varied_drivers
 from simulator.model.scenario import Scenario
-from simulator.model.schema import REPORT_YEARS
+from simulator.model.schema import FIELDS_BY_PATH, REPORT_YEARS
+from simulator.model.statistics import observation_rows, read_statistics
 from simulator.model.targets import TargetFile, load_targets, scenario_targets_file
 from simulator.report.labels import WAN_T_PER_MT, co2_unit, region_name, with_unit
 from simulator.text import text
@@ -45,13 +47,68 @@ def summary(projection: xr.Dataset, scenario: Scenario, ensemble: xr.Dataset | N
             plateau: float | None = None) -> dict:
     """The ``summary.json`` content (DESIGN §6); ``peak`` and ``targets`` need the ensemble."""
     info = _deterministic_summary(projection, scenario)
+    info["observed"] = observed_summary(scenario)
     if ensemble is not None:
+        peak = peak_summary(ensemble, plateau=plateau)
+        before = ensemble["peak_year"].values < info["observed"]["projected_from"]
+        peak["share_peaking_before_projection"] = float(before.mean())
         info.update(draws=int(ensemble.attrs["draws"]), seed=int(ensemble.attrs["seed"]),
-                    sampling=ensemble.attrs["sampling"],
-                    peak=peak_summary(ensemble, plateau=plateau),
+                    sampling=ensemble.attrs["sampling"], peak=peak,
                     targets=_target_rows(scenario, projection, ensemble),
                     clamping=_clamping(ensemble))
     return info
+
+
+def observed_summary(scenario: Scenario) -> dict:
+    """What the run takes as already happened (the scenario's ``observed`` section), each value
+    with its sources in the statistics file, and from which year each driver the uncertainty
+    section moves is drawn (``uncertain_from``; ``projected_from`` is the first such year)."""
+    observations = scenario["observed"]
+    rows = read_statistics() if observations else []
+    drivers = varied_drivers(scenario["uncertainty.parameters"], scenario["uncertainty.shocks"])
+    first = uncertain_from(observations, drivers, scenario.base_year)
+    return {
+        "last_year": max((e.year for e in observations), default=None),
+        "projected_from": min(first.values(), default=scenario.base_year + 1),
+        "uncertain_from": first,
+        "values": [{"driver": e.driver, "year": e.year, "value": e.value,
+                    "unit": FIELDS_BY_PATH[f"paths.{e.driver}"].unit, "statistic": e.statistic,
+                    "sources": [{key: row[key] for key in ("grade", "publisher", "document",
+                                                           "address")}
+                                for row in observation_rows(scenario.region, e, rows)]}
+                   for e in observations],
+    }
+
+
+def observed_sentences(info: dict, lang: str = "en") -> list[str]:
+    """What is observed and what is drawn, in words (the console and report.html)."""
+    observed, base = info["observed"], info["base_year"]
+    years = {}
+    for e in observed["values"]:
+        years.setdefault(e["driver"], []).append(e["year"])
+    listed = text("console.list_separator", lang).join(
+        text("console.observed_driver", lang, driver=text(f"driver.{d}", lang),
+             years=_year_span(ys)) for d, ys in years.items())
+    lines = [text("console.observed", lang, base=base, drivers=listed, last=observed["last_year"])
+             if years else text("console.nothing_observed", lang, base=base, next=base + 1)]
+    unobserved = [d for d, year in observed["uncertain_from"].items()
+                  if year == observed["projected_from"]]
+    if unobserved:
+        lines.append(text("console.projected_from", lang, year=observed["projected_from"],
+                          drivers=text("console.list_separator", lang).join(
+                              text(f"driver.{d}", lang) for d in unobserved)))
+    share = info.get("peak", {}).get("share_peaking_before_projection")
+    if share:
+        lines.append(text("console.peak_before_projection", lang, share=share,
+                          year=observed["projected_from"]))
+    return lines
+
+
+def _year_span(years: list[int]) -> str:
+    years = sorted(years)
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(str(y) for y in years)
 
 
 def _clamping(ensemble: xr.Dataset) -> dict:
@@ -122,6 +179,7 @@ def format_report(projection: xr.Dataset, info: dict, written: list, lang: str =
              end_year=attrs["end_year"], accounting=text(f"accounting.{attrs['accounting']}", lang)),
         text("console.source", lang, file=info["scenario_file"]),
         *(text("console.lock", lang, lock=lock) for lock in info["calibration_locks"]),
+        *("  " + line for line in observed_sentences(info, lang)),
         "",
         *_table(projection, lang),
         "",

@@ -1,5 +1,6 @@
 """Public statistics of the five regions: the power sector around the base year and the years
-observed after it (``calibration/data/regional_statistics.csv``).
+observed after it (``calibration/data/regional_statistics.csv``), which a scenario's ``observed``
+entries name by row.
 
 One row per region, year and indicator as one source gives it, with that source: publisher,
 document, address, the words that carry the number (``quote``) and a grade (``A`` official,
@@ -17,7 +18,10 @@ from pathlib import Path
 from simulator.errors import InputError
 from simulator.text import Message
 
-STATISTICS_FILE = Path(__file__).parent / "data" / "regional_statistics.csv"
+# beside the plans' targets, in the calibration package's data (installed with it, as a
+# sibling of this package; read as a file, so nothing of calibration's code is imported)
+STATISTICS_FILE = (Path(__file__).parents[2] / "calibration" / "data"
+                   / "regional_statistics.csv")
 COLUMNS = ("region", "year", "indicator", "value", "unit", "grade", "publisher", "document",
            "address", "quote", "note")
 GRADES = ("A", "B", "C", "GAP")
@@ -64,3 +68,25 @@ def _checked(row: dict, path: Path, line: int) -> dict:
     if row["unit"] not in UNITS:
         refuse("unit", "unit", ", ".join(UNITS))
     return {**row, "year": int(row["year"]), "value": value}
+
+
+def in_model_unit(row: dict, driver: str) -> float:
+    """A row's value as ``driver``'s value: a percentage as a fraction, other units as given
+    (the statistics and the model share 万kW, 亿kWh, h, 万tce); a change (a fall is negative,
+    ``*_change``) of a driver stated as a decline (``*_decline``) with its sign turned."""
+    value = row["value"] / 100.0 if row["unit"] == "%" else row["value"]
+    turned = driver.endswith("_decline") and row["indicator"].endswith("_change")
+    return -value if turned else value
+
+
+def observation_rows(region: str, observation, rows: list[dict] | None = None) -> list[dict]:
+    """The rows of the statistics file that give an ``observed`` entry of a scenario for
+    ``region``: same year and indicator, and the same value in the model's unit (to the
+    figure's last digit). Empty when the file has no such row."""
+    rows = read_statistics() if rows is None else rows
+    return [row for row in rows
+            if (row["region"], row["year"], row["indicator"]) ==
+            (region, observation.year, observation.statistic)
+            and row["value"] is not None
+            and math.isclose(in_model_unit(row, observation.driver), observation.value,
+                             rel_tol=1e-9, abs_tol=1e-12)]
