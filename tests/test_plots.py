@@ -192,12 +192,21 @@ def test_histogram_bars_are_the_shares_of_draws_by_peak_year(run):
 
 
 def test_scorecard_has_one_row_per_target_and_bars_of_p_met(run):
+    """A bar of P(met) on each target's row; a baseline row (the plan's 2022 statistic) says
+    so instead of a bar."""
     targets = run["info"]["targets"]
     figure = plots.target_scorecard(run["info"])
     table, bars = figure.axes
-    np.testing.assert_allclose(bar_widths(bars), [100 * t["probability_met"] for t in targets])
+    forward = [i for i, t in enumerate(targets) if not t["baseline"]]
+    baselines = [i for i, t in enumerate(targets) if t["baseline"]]
+    assert len(baselines) == 5 and {targets[i]["year"] for i in baselines} == {2022}
+    assert all(targets[i]["probability_met"] is None for i in baselines)
+    np.testing.assert_allclose(bar_widths(bars),
+                               [100 * targets[i]["probability_met"] for i in forward])
     np.testing.assert_array_equal([p.get_y() + p.get_height() / 2 for p in bars.patches],
-                                  np.arange(len(targets)))
+                                  forward)
+    said = [t.get_position()[1] for t in bars.texts if t.get_text() == labels.label("card_baseline")]
+    assert said == baselines
     cells = table.texts
     rows = [t.get_position()[1] for t in cells]
     assert sorted(set(rows)) == [-0.9, *range(len(targets))]  # a header row, then the targets
@@ -391,3 +400,16 @@ def test_charts_made_in_threads_equal_charts_made_one_by_one(run):
     alone = histogram()
     with ThreadPoolExecutor(2) as pool:
         assert list(pool.map(histogram, range(4))) == [alone] * 4
+
+
+def test_histogram_says_what_its_edge_bars_mean(run):
+    """Taiyuan's draws peak in 2022 (falling in every later year) and in 2060 (still rising):
+    each edge bar carries its meaning, at its own height."""
+    figure = plots.peak_year_histogram(run["ensemble"], run["info"])
+    ax = figure.axes[0]
+    said = {t.get_text(): t.xy for t in ax.texts}
+    years = run["ensemble"]["peak_year"].values
+    for year, key in ((2022, "hist_edge_first"), (2060, "hist_edge_last")):
+        share = 100.0 * (years == year).mean()
+        assert share > 0
+        assert said[labels.label(key, year=year)] == pytest.approx((year, share))

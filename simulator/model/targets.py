@@ -141,6 +141,7 @@ class Comparison:
     measure: str = "level"
     since: int | None = None
     sense: str = "eq"                   # eq, ge, le or between
+    baseline: bool = False              # the plan's base-year statistic, not a target
 
     @property
     def scale(self) -> float:
@@ -263,7 +264,7 @@ def comparisons(target: Target) -> list[Comparison]:
     rows = []
     if target.baseline and measure == "level":
         rows.append(Comparison(year=int(target.baseline["year"]),
-                               plan=float(target.baseline["value"]), **common))
+                               plan=float(target.baseline["value"]), baseline=True, **common))
     for key, value in target.targets.items():
         if isinstance(value, str):
             continue  # a qualitative year of a numeric target, e.g. "完成省下达目标"

@@ -197,8 +197,16 @@ def _spans(targets: list) -> list[tuple[dict, int]]:
     return spans
 
 
-def _target_row(target: dict, span: int, lang: str) -> dict:
+def _chance(target: dict, lang: str) -> str:
+    """P(met) with its interval; a baseline (the plan's statistic) has none."""
+    if target["baseline"]:
+        return text("page.baseline_chance", lang)
     low, high = target["ci95"]
+    return (f"{_number(100 * target['probability_met'], '.1f')} "
+            f"[{_number(100 * low, '.1f')}–{_number(100 * high, '.1f')}]")
+
+
+def _target_row(target: dict, span: int, lang: str) -> dict:
     hedge = text("page.hedge", lang, words=text("page.hedge_separator", lang).join(
         target["hedge"])) if target.get("hedge") else ""
     names = [("zh-CN", target["name_zh"]), ("en", target["name_en"])]
@@ -207,8 +215,7 @@ def _target_row(target: dict, span: int, lang: str) -> dict:
             "plan": _plan_value(target["plan_value"])
             + text(f"page.measure.{target['measure']}", lang) + hedge,
             "model": _number(target["model_value"], ".4g"),
-            "chance": f"{_number(100 * target['probability_met'], '.1f')} "
-                      f"[{_number(100 * low, '.1f')}–{_number(100 * high, '.1f')}]",
+            "chance": _chance(target, lang),
             "quote": target["quote"], "plan_name": target["source"]["plan"],
             "seed": target["source"]["seed"]}
 

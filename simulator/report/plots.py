@@ -219,6 +219,7 @@ def peak_year_histogram(ensemble: xr.Dataset, info: dict, lang: str = "en") -> F
         if chosen.any():
             ax.bar(bins[chosen], share[chosen], width=0.8, color=color,
                    label=label(key, lang, year=test_year))
+    _label_edge_bins(ax, bins, share, info, lang)
     ax.set(xlabel=label("hist_x", lang), ylabel=label("hist_y", lang),
            xlim=(info["base_year"] - 0.7, info["end_year"] + 0.7))
     ax.grid(axis="y", alpha=0.3)
@@ -227,6 +228,19 @@ def peak_year_histogram(ensemble: xr.Dataset, info: dict, lang: str = "en") -> F
                           draws=years.size, scenario=info["scenario"]))
     ax.set_title(_peak_line(peak, lang), fontsize=NOTE_SIZE + 2)
     return _finish(figure, lang)
+
+
+def _label_edge_bins(ax, bins: np.ndarray, share: np.ndarray, info: dict, lang: str) -> None:
+    """Say what the bars at the horizon's edges mean: a peak in the base year is CO2 falling
+    in every drawn year after it; a peak in the last year is CO2 still rising there."""
+    edges = ((info["base_year"], "hist_edge_first", "left"),
+             (info["end_year"], "hist_edge_last", "right"))
+    for year, key, align in edges:
+        found = np.flatnonzero(bins == year)
+        if found.size and share[found[0]] > 0:
+            ax.annotate(label(key, lang, year=year), (year, share[found[0]]),
+                        xytext=(0, 4), textcoords="offset points", ha=align, va="bottom",
+                        fontsize=NOTE_SIZE, color=GREY)
 
 
 def _peak_line(peak: dict, lang: str) -> str:
@@ -262,7 +276,7 @@ def target_scorecard(info: dict, lang: str = "en") -> Figure | None:
     table, bars = figure.subplots(1, 2, sharey=True, width_ratios=[2.3, 1.0])
     rows = np.arange(len(targets))
     _scorecard_table(table, targets, lang)
-    _scorecard_bars(bars, rows, targets)
+    _scorecard_bars(bars, rows, targets, lang)
     bars.set(xlim=(0, 100), ylim=(len(targets) - 0.5, -1.3), xlabel=label("card_x", lang))
     bars.tick_params(left=False)
     figure.suptitle(label("card_title", lang, region=region_name(info["region"], lang),
@@ -291,17 +305,22 @@ def _scorecard_table(ax, targets: list, lang: str) -> None:
         cells = {"col_target": textwrap.fill(name, width),
                  "col_plan": with_unit(plan_value_text(target["plan_value"]), unit, lang),
                  "col_model": with_unit(f"{target['model_value']:.4g}", unit, lang),
-                 "col_p": percent(target["probability_met"], lang)}
+                 "col_p": "–" if target["baseline"] else percent(target["probability_met"], lang)}
         for key, (x, align) in CARD_COLUMNS.items():
             ax.text(x, row, cells[key], ha=align, va="center", fontsize=NOTE_SIZE + 1,
                     transform=ax.get_yaxis_transform())
 
 
-def _scorecard_bars(ax, rows: np.ndarray, targets: list) -> None:
-    p = np.array([t["probability_met"] for t in targets]) * 100.0
-    ci = np.array([t["ci95"] for t in targets]) * 100.0
+def _scorecard_bars(ax, rows: np.ndarray, targets: list, lang: str) -> None:
+    """P(met) bars with their intervals; a baseline row (the plan's statistic) says so instead."""
+    forward = [i for i, t in enumerate(targets) if not t["baseline"]]
+    for i in sorted(set(range(len(targets))) - set(forward)):
+        ax.text(2.0, rows[i], label("card_baseline", lang), va="center", color=GREY,
+                fontsize=NOTE_SIZE + 1)
+    p = np.array([targets[i]["probability_met"] for i in forward]) * 100.0
+    ci = np.array([targets[i]["ci95"] for i in forward]).reshape(-1, 2) * 100.0
     errors = np.clip(np.array([p - ci[:, 0], ci[:, 1] - p]), 0.0, None)
-    ax.barh(rows, p, height=0.6, color=LIGHT_BLUE, xerr=errors, capsize=3,
+    ax.barh(rows[forward], p, height=0.6, color=LIGHT_BLUE, xerr=errors, capsize=3,
             error_kw={"ecolor": "black", "elinewidth": 1.0})
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.grid(axis="x", alpha=0.3)

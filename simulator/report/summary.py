@@ -128,10 +128,12 @@ def _target_rows(scenario: Scenario, projection: xr.Dataset, ensemble: xr.Datase
     rows = []
     for c in plan_comparisons(scenario):
         p, ci = probabilities[c.label]
+        # a baseline is the plan's statistic of a past year: shown as observed, with no P(met)
         rows.append({"id": c.target_id, "year": c.year, "plan_value": _plan_number(c),
                      "unit": c.unit, "measure": c.measure, "variable": c.variable,
-                     "model_value": c.model_value(series) / c.scale,
-                     "probability_met": p, "ci95": list(ci), **_as_written(plan, c.target_id)})
+                     "model_value": c.model_value(series) / c.scale, "baseline": c.baseline,
+                     "probability_met": None if c.baseline else p,
+                     "ci95": None if c.baseline else list(ci), **_as_written(plan, c.target_id)})
     return rows
 
 
@@ -240,10 +242,17 @@ def _target_table(targets: list, lang: str) -> list[str]:
                for key in ("target", "year", "plan", "model", "p")]]
     rows = [[_target_label(t, lang), str(t["year"]),
              with_unit(plan_value_text(t["plan_value"]), t["unit"], lang),
-             with_unit(f"{t['model_value']:.4g}", t["unit"], lang), f"{t['probability_met']:.1%}"]
+             with_unit(f"{t['model_value']:.4g}", t["unit"], lang), _chance_cell(t, lang)]
             for t in targets]
     return ["", text("console.targets", lang, tolerance=100 * TARGET_TOLERANCE),
             *("  " + line for line in text_table(header + rows, left=1))]
+
+
+def _chance_cell(target: dict, lang: str) -> str:
+    """P(met) of a target; a baseline's cell says it is the plan's statistic."""
+    if target["baseline"]:
+        return text("console.baseline_cell", lang)
+    return f"{target['probability_met']:.1%}"
 
 
 def _target_label(target: dict, lang: str) -> str:
