@@ -413,3 +413,18 @@ def test_histogram_says_what_its_edge_bars_mean(run):
         share = 100.0 * (years == year).mean()
         assert share > 0
         assert said[labels.label(key, year=year)] == pytest.approx((year, share))
+
+
+def test_a_target_the_central_path_meets_by_calibration_is_marked_so(run):
+    """Taiyuan's own lock fits every modelled target: each model value carries the mark and
+    the note says it is not a validation; a variant on its parent's lock, whose 2030
+    intensity beats the plan, marks nothing."""
+    assert all(t["calibrated"] for t in run["info"]["targets"])
+    table = plots.target_scorecard(run["info"]).axes[0]
+    assert sum(t.get_text().endswith("*") for t in table.texts) == len(run["info"]["targets"])
+    variant = simulator.load_scenario(TAIYUAN.parent / "taiyuan_accelerated.yaml")
+    projection = project(variant)
+    info = summary(projection, variant, simulate(variant, draws=200, seed=SEED))
+    assert not any(t["calibrated"] for t in info["targets"])
+    by_year = {(t["id"], t["year"]): t["model_value"] for t in info["targets"]}
+    assert by_year[("energy_intensity", 2030)] < 0.503 * (1 - 0.005)

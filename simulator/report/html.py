@@ -41,7 +41,7 @@ from simulator.model.lock import lock_path
 from simulator.model.parameters import is_driver_path, parameter_field
 from simulator.defaults import TARGET_PEAK_YEAR
 from simulator.report.provenance import Note, field_notes
-from simulator.report.summary import likelihood, observed_sentences
+from simulator.report.summary import calibrated_mark, likelihood, observed_sentences
 from simulator.text import text
 from simulator.model.projection import has_uncertainty
 from simulator.model.scenario import Scenario
@@ -176,9 +176,12 @@ def _targets(info: dict, lang: str) -> dict:
         reason = text("page.no_targets_draws" if "targets" not in info else
                       "page.no_targets_file", lang)
         return {"rows": [], "note": text("page.no_targets", lang, reason=reason)}
+    note = text("page.targets_note", lang, tolerance=_percent(TARGET_TOLERANCE, lang),
+                draws=info["draws"])
+    if any(t["calibrated"] for t in info["targets"]):
+        note = text("page.targets_note_calibrated", lang, note=note)
     return {"rows": [_target_row(target, span, lang) for target, span in _spans(info["targets"])],
-            "note": text("page.targets_note", lang, tolerance=_percent(TARGET_TOLERANCE, lang),
-                         draws=info["draws"])}
+            "note": note}
 
 
 def _spans(targets: list) -> list[tuple[dict, int]]:
@@ -214,7 +217,7 @@ def _target_row(target: dict, span: int, lang: str) -> dict:
             "year": target["year"], "unit": unit_text(target["unit"], lang),
             "plan": _plan_value(target["plan_value"])
             + text(f"page.measure.{target['measure']}", lang) + hedge,
-            "model": _number(target["model_value"], ".4g"),
+            "model": _number(target["model_value"], ".4g") + calibrated_mark(target).rstrip(),
             "chance": _chance(target, lang),
             "quote": target["quote"], "plan_name": target["source"]["plan"],
             "seed": target["source"]["seed"]}

@@ -29,7 +29,7 @@ from simulator.report.labels import (
 )
 from simulator.defaults import TARGET_PEAK_YEAR
 from simulator.montecarlo.peak import peak_summary
-from simulator.report.summary import plan_value_text
+from simulator.report.summary import calibrated_mark, plan_value_text
 from simulator.model.targets import UNIT_TO_MODEL
 
 DPI = 120  # the fan chart: 960 x 672 pixels
@@ -281,8 +281,10 @@ def target_scorecard(info: dict, lang: str = "en") -> Figure | None:
     bars.tick_params(left=False)
     figure.suptitle(label("card_title", lang, region=region_name(info["region"], lang),
                           scenario=info["scenario"]))
-    figure.supxlabel(label("card_note", lang, draws=info["draws"],
-                           tolerance=percent(TARGET_TOLERANCE, lang)),
+    note = label("card_note", lang, draws=info["draws"], tolerance=percent(TARGET_TOLERANCE, lang))
+    if any(t["calibrated"] for t in targets):
+        note += "\n" + label("card_calibrated", lang)
+    figure.supxlabel(note,
                      x=0.01, ha="left", fontsize=NOTE_SIZE, color=GREY)
     return _finish(figure, lang)
 
@@ -304,7 +306,8 @@ def _scorecard_table(ax, targets: list, lang: str) -> None:
         name = label("target_year", lang, name=target_name(target, lang), year=target["year"])
         cells = {"col_target": textwrap.fill(name, width),
                  "col_plan": with_unit(plan_value_text(target["plan_value"]), unit, lang),
-                 "col_model": with_unit(f"{target['model_value']:.4g}", unit, lang),
+                 "col_model": with_unit(f"{target['model_value']:.4g}", unit, lang)
+                 + calibrated_mark(target).rstrip(),
                  "col_p": "–" if target["baseline"] else percent(target["probability_met"], lang)}
         for key, (x, align) in CARD_COLUMNS.items():
             ax.text(x, row, cells[key], ha=align, va="center", fontsize=NOTE_SIZE + 1,

@@ -11,6 +11,7 @@ from simulator import __version__
 from simulator.montecarlo.ensemble import TARGET_TOLERANCE, plan_comparisons
 from simulator.defaults import TARGET_PEAK_YEAR
 from simulator.montecarlo.peak import peak_summary, peak_year, target_probabilities
+from simulator.model.lock import lock_path
 from simulator.model.observed import uncertain_from, varied_drivers
 from simulator.model.scenario import Scenario
 from simulator.model.schema import FIELDS_BY_PATH, REPORT_YEARS
@@ -125,16 +126,28 @@ def _target_rows(scenario: Scenario, projection: xr.Dataset, ensemble: xr.Datase
     probabilities = target_probabilities(ensemble)
     series = lambda variable, year: float(projection[variable].sel(year=year))  # noqa: E731
     plan = load_targets(scenario_targets_file(scenario)) if probabilities else None
+    own_lock = lock_path(scenario.source) in scenario.locks  # calibrated to its plan itself
     rows = []
     for c in plan_comparisons(scenario):
         p, ci = probabilities[c.label]
-        # a baseline is the plan's statistic of a past year: shown as observed, with no P(met)
+        value = c.model_value(series)
+        # a baseline is the plan's statistic of a past year: shown as observed, with no P(met);
+        # a calibrated scenario's central path meets its targets by construction
         rows.append({"id": c.target_id, "year": c.year, "plan_value": _plan_number(c),
                      "unit": c.unit, "measure": c.measure, "variable": c.variable,
-                     "model_value": c.model_value(series) / c.scale, "baseline": c.baseline,
+                     "model_value": value / c.scale, "baseline": c.baseline,
+                     "calibrated": own_lock and _at_plan(c, value),
                      "probability_met": None if c.baseline else p,
                      "ci95": None if c.baseline else list(ci), **_as_written(plan, c.target_id)})
     return rows
+
+
+def _at_plan(c, value: float) -> bool:
+    """Whether a model value (model units) is the plan's, within the tolerance either way (in a
+    ranged target: within the range)."""
+    plan = c.plan if isinstance(c.plan, tuple) else (c.plan, c.plan)
+    low, high = (v * c.scale for v in plan)
+    return low - TARGET_TOLERANCE * abs(low) <= value <= high + TARGET_TOLERANCE * abs(high)
 
 
 def _as_written(plan: TargetFile, target_id: str) -> dict:
@@ -240,12 +253,23 @@ def _target_table(targets: list, lang: str) -> list[str]:
         return []
     header = [[text(f"console.target_column.{key}", lang)
                for key in ("target", "year", "plan", "model", "p")]]
+    marked = any(t["calibrated"] for t in targets)
     rows = [[_target_label(t, lang), str(t["year"]),
              with_unit(plan_value_text(t["plan_value"]), t["unit"], lang),
-             with_unit(f"{t['model_value']:.4g}", t["unit"], lang), _chance_cell(t, lang)]
+             with_unit(f"{t['model_value']:.4g}", t["unit"], lang)
+             + (calibrated_mark(t) if marked else ""), _chance_cell(t, lang)]
             for t in targets]
+    note = [text("console.calibrated_note", lang)] if marked else []
     return ["", text("console.targets", lang, tolerance=100 * TARGET_TOLERANCE),
-            *("  " + line for line in text_table(header + rows, left=1))]
+            *("  " + line for line in text_table(header + rows, left=1)), *note]
+
+
+CALIBRATED_MARK = " *"
+
+
+def calibrated_mark(target: dict) -> str:
+    """The mark of a value the central path meets by construction (``console.calibrated_note``)."""
+    return CALIBRATED_MARK if target["calibrated"] else "  "
 
 
 def _chance_cell(target: dict, lang: str) -> str:
