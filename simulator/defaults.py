@@ -6,6 +6,10 @@ Imports nothing, so every layer of the package may use it.
 # The year the plans' question is about: does CO2 peak by 2030 (碳达峰 by 2030)?
 TARGET_PEAK_YEAR = 2030
 
+# The year a sustained peak is tested in (``--sustained X``: CO2 that year at least X below the
+# peak): five years on, the end of the next plan period, a report year that every run keeps
+SUSTAINED_YEAR = 2035
+
 # Monte Carlo draws of a plain run (``simulate SCENARIO``, ``simulator.simulate``): a Monte Carlo
 # standard error of at most 0.16 percentage points on P(peak by 2030)
 DRAWS = 100_000

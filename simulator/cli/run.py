@@ -24,6 +24,8 @@ def build_parser(lang: str = "en") -> Parser:
                         help=text("help.run.keep", lang))
     parser.add_argument("--plateau", type=_fraction(lang), metavar="X",
                         help=text("help.run.plateau", lang))
+    parser.add_argument("--sustained", type=_fraction(lang), metavar="X",
+                        help=text("help.run.sustained", lang))
     add_language_option(parser, shows="run")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
                         help=text("help.version", lang))
@@ -40,7 +42,7 @@ def _run_report(args: argparse.Namespace) -> str:
     announce_compiling(args.lang)
     run = run_scenario(args.scenario, draws=args.draws, seed=args.seed, keep=args.keep,
                        plateau=args.plateau, scheduler=args.scheduler,
-                       progress=sys.stderr.isatty() and args.lang)
+                       progress=sys.stderr.isatty() and args.lang, sustained=args.sustained)
     written = write_run(output_folder(args, run.scenario), run, reproduce_command(args),
                         args.lang)
     return format_report(run.projection, run.info, written, args.lang)
@@ -65,6 +67,8 @@ def reproduce_command(args: argparse.Namespace) -> str:
         words += ["--keep", args.keep]
     if args.plateau is not None:
         words += ["--plateau", f"{args.plateau:g}"]
+    if args.sustained is not None:
+        words += ["--sustained", f"{args.sustained:g}"]
     if args.lang != "en":
         words += ["--lang", args.lang]
     return shlex.join(words)

@@ -7,7 +7,9 @@ import math
 import numpy as np
 import xarray as xr
 
-from simulator.defaults import TARGET_PEAK_YEAR
+from simulator.defaults import SUSTAINED_YEAR, TARGET_PEAK_YEAR
+from simulator.errors import InputError
+from simulator.text import Message
 
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile
 QUANTILES = (5, 50, 95)
@@ -94,6 +96,27 @@ def peak_summary(ensemble: xr.Dataset, year: int = TARGET_PEAK_YEAR,
         "value_quantiles": _quantiles(ensemble["peak_co2"].values),
         "unit": ensemble["peak_co2"].attrs["units"],
     }
+
+
+def sustained_summary(ensemble: xr.Dataset, drop: float, year: int = SUSTAINED_YEAR,
+                      by_year: int = TARGET_PEAK_YEAR) -> dict:
+    """P(a sustained peak): CO2 peaks by ``by_year`` and ``year``'s CO2 is at least ``drop`` (a
+    fraction) below the peak, with its Wilson 95 % interval (``peak.sustained`` of summary.json).
+
+    Raises
+    ------
+    InputError
+        Naming ``--sustained`` when ``year`` is outside the run's years.
+    """
+    if year not in ensemble["co2"]["year"].values:
+        raise InputError("--sustained", None, Message("error.option.sustained_year", year=year),
+                         value=drop, allowed=Message("error.option.sustained_allowed", year=year))
+    peaked = ensemble["peak_year"].values <= by_year
+    below = ensemble["co2"].sel(year=year).values <= ensemble["peak_co2"].values * (1.0 - drop)
+    hits = peaked & below
+    successes = int(hits.sum())
+    return {"drop": drop, "year": year, "by_year": by_year, "probability": successes / hits.size,
+            "ci95": list(wilson_interval(successes, hits.size))}
 
 
 def target_probabilities(ensemble: xr.Dataset) -> dict:

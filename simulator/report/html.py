@@ -143,6 +143,12 @@ def _facts(info: dict, lang: str) -> list[str]:
     if "peak" not in info:
         return facts
     years, levels = info["peak"]["year_quantiles"], info["peak"]["value_quantiles"]
+    sustained = info["peak"].get("sustained")
+    if sustained:
+        low, high = _percent_range(*sustained["ci95"], lang)
+        facts.append(text("page.fact_sustained", lang, year=sustained["by_year"],
+                          later=sustained["year"], drop=_percent(sustained["drop"], lang),
+                          p=_percent(sustained["probability"], lang), low=low, high=high))
     facts += [text("page.fact_years", lang, median=years["50"], low=years["5"], high=years["95"]),
               text("page.fact_levels", lang, median=_co2(levels["50"], lang),
                    low=_co2(levels["5"], lang, unit=False), high=_co2(levels["95"], lang))]

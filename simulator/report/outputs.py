@@ -40,7 +40,7 @@ class RunResult:
 
 def run_scenario(scenario_file: Path, draws: int, seed: int, keep: str = "summary",
                  plateau: float | None = None, scheduler: str | None = None,
-                 progress: bool | str = False) -> RunResult:
+                 progress: bool | str = False, sustained: float | None = None) -> RunResult:
     """Load, project and (with an uncertainty section) run a scenario's Monte Carlo.
     ``progress``: False for no bar, True for an English one, or the bar's language ("zh")."""
     scenario = load_scenario(scenario_file)
@@ -50,7 +50,7 @@ def run_scenario(scenario_file: Path, draws: int, seed: int, keep: str = "summar
         ensemble = simulate(scenario, draws=draws, seed=seed, keep=keep, progress=progress,
                             scheduler=scheduler)
         bands = co2_bands(scenario, ensemble, scheduler=scheduler)
-    info = summary(projection, scenario, ensemble, plateau=plateau)
+    info = summary(projection, scenario, ensemble, plateau=plateau, sustained=sustained)
     return RunResult(scenario, projection, ensemble, bands, info)
 
 

@@ -10,7 +10,9 @@ import xarray as xr
 from simulator import __version__
 from simulator.montecarlo.ensemble import TARGET_TOLERANCE, plan_comparisons
 from simulator.defaults import TARGET_PEAK_YEAR
-from simulator.montecarlo.peak import peak_summary, peak_year, target_probabilities
+from simulator.montecarlo.peak import (
+    peak_summary, peak_year, sustained_summary, target_probabilities,
+)
 from simulator.model.lock import lock_path
 from simulator.model.observed import uncertain_from, varied_drivers
 from simulator.model.scenario import Scenario
@@ -45,7 +47,7 @@ def co2_cell(wan_t: float, lang: str = "en") -> str:
 
 
 def summary(projection: xr.Dataset, scenario: Scenario, ensemble: xr.Dataset | None = None,
-            plateau: float | None = None) -> dict:
+            plateau: float | None = None, sustained: float | None = None) -> dict:
     """The ``summary.json`` content (DESIGN §6); ``peak`` and ``targets`` need the ensemble."""
     info = _deterministic_summary(projection, scenario)
     info["observed"] = observed_summary(scenario)
@@ -53,6 +55,8 @@ def summary(projection: xr.Dataset, scenario: Scenario, ensemble: xr.Dataset | N
         peak = peak_summary(ensemble, plateau=plateau)
         before = ensemble["peak_year"].values < info["observed"]["projected_from"]
         peak["share_peaking_before_projection"] = float(before.mean())
+        if sustained is not None:
+            peak["sustained"] = sustained_summary(ensemble, sustained)
         info.update(draws=int(ensemble.attrs["draws"]), seed=int(ensemble.attrs["seed"]),
                     sampling=ensemble.attrs["sampling"], peak=peak,
                     targets=_target_rows(scenario, projection, ensemble),
@@ -237,6 +241,7 @@ def _probabilistic(info: dict, lang: str) -> list[str]:
         text("console.probability", lang, year=peak["by_year"], plateau=plateau,
              p=peak["probability"], low=low, high=high, se=peak["mc_standard_error"],
              words=likelihood(peak["probability"], lang)),
+        *_sustained_line(peak, lang),
         text("console.peak_quantiles", lang, median=years["50"], low=years["5"],
              high=years["95"], co2_median=values["50"] * factor, co2_low=values["5"] * factor,
              co2_high=values["95"] * factor),
@@ -246,6 +251,16 @@ def _probabilistic(info: dict, lang: str) -> list[str]:
              curtailed_years=clamping["years_curtailed"]),
     ]
     return lines + _target_table(info["targets"], lang)
+
+
+def _sustained_line(peak: dict, lang: str) -> list[str]:
+    """P(a sustained peak), when the run asked for it (``--sustained``)."""
+    if "sustained" not in peak:
+        return []
+    s = peak["sustained"]
+    return [text("console.sustained", lang, year=s["by_year"], later=s["year"], drop=s["drop"],
+                 p=s["probability"], low=s["ci95"][0], high=s["ci95"][1],
+                 words=likelihood(s["probability"], lang))]
 
 
 def _target_table(targets: list, lang: str) -> list[str]:
