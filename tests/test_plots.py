@@ -428,3 +428,15 @@ def test_a_target_the_central_path_meets_by_calibration_is_marked_so(run):
     assert not any(t["calibrated"] for t in info["targets"])
     by_year = {(t["id"], t["year"]): t["model_value"] for t in info["targets"]}
     assert by_year[("energy_intensity", 2030)] < 0.503 * (1 - 0.005)
+
+
+def test_histogram_names_the_step_changes_that_bunch_the_peaks(run):
+    """Taiyuan's assumed growth steps in 2025 (after the observed 2023-2024), 2031, 2036, 2041
+    and 2051, and its intensity decline in 2026; the 2031 intensity key differs from 2026's by
+    0.004 points only (rounding, not a step). The chart's foot says so."""
+    assert run["info"]["path_steps"] == {"gdp_growth": [2025, 2031, 2036, 2041, 2051],
+                                         "energy_intensity_decline": [2026]}
+    figure = plots.peak_year_histogram(run["ensemble"], run["info"])
+    foot = " ".join(figure._supxlabel.get_text().split())
+    assert "GDP growth rate in 2025, 2031, 2036, 2041, 2051" in foot
+    assert "energy-intensity decline rate in 2026" in foot

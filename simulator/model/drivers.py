@@ -111,6 +111,29 @@ def _overrides(scenario: Scenario, points: _Points) -> list[tuple[int, float]]:
     return [(year - base, value) for year, value in sorted(points.observed.items())]
 
 
+# a rate path's change smaller than this (0.1 percentage point) is rounding, not a step
+MIN_STEP = 1e-3
+
+
+def step_changes(scenario: Scenario) -> dict[str, list[int]]:
+    """The years in which a step-filled rate path (growth, intensity decline) jumps by
+    ``MIN_STEP`` or more from the year before, observed years left out, by driver: assumptions
+    whose jumps bunch the draws' peaks in the year before them."""
+    changes = {}
+    observed = {(e.driver, e.year) for e in scenario["observed"]}
+    for f in FIELDS:
+        path: DriverPath | None = scenario[f.path] if f.kind == "path" else None
+        if f.anchor is not None or path is None or path.fill != "step":
+            continue
+        name = f.path.split(".", 1)[1]
+        dense = dense_driver(scenario, f)
+        years = [int(y) for t, y in enumerate(scenario.years[2:], start=2)
+                 if abs(dense[t] - dense[t - 1]) >= MIN_STEP and (name, int(y)) not in observed]
+        if years:
+            changes[name] = years
+    return changes
+
+
 def kernel_inputs(scenario: Scenario) -> tuple[float, float, np.ndarray, np.ndarray]:
     """The kernel's arguments before ``out``: base GDP, base intensity, factors, drivers."""
     drivers = dense_drivers(scenario)

@@ -226,6 +226,9 @@ def peak_year_histogram(ensemble: xr.Dataset, info: dict, lang: str = "en") -> F
     ax.legend(loc="upper center", fontsize=NOTE_SIZE + 1)
     figure.suptitle(label("hist_title", lang, region=region_name(info["region"], lang),
                           draws=years.size, scenario=info["scenario"]))
+    if info.get("path_steps"):
+        figure.supxlabel(_steps_note(info["path_steps"], lang), x=0.01, ha="left",
+                         fontsize=NOTE_SIZE, color=GREY)
     ax.set_title(_peak_line(peak, lang), fontsize=NOTE_SIZE + 2)
     return _finish(figure, lang)
 
@@ -241,6 +244,15 @@ def _label_edge_bins(ax, bins: np.ndarray, share: np.ndarray, info: dict, lang: 
             ax.annotate(label(key, lang, year=year), (year, share[found[0]]),
                         xytext=(0, 4), textcoords="offset points", ha=align, va="bottom",
                         fontsize=NOTE_SIZE, color=GREY)
+
+
+def _steps_note(steps: dict, lang: str) -> str:
+    """Why peaks bunch in some years: the step changes of the assumed rate paths."""
+    listed = label("steps_separator", lang).join(
+        label("steps_driver", lang, driver=parameter_name(f"paths.{driver}", lang),
+              years=", ".join(str(y) for y in years)) for driver, years in steps.items())
+    width = 150 if lang == "en" else 75  # characters: a Chinese one is about two Latin wide
+    return textwrap.fill(label("hist_steps", lang, steps=listed), width)
 
 
 def _peak_line(peak: dict, lang: str) -> str:

@@ -13,6 +13,7 @@ from simulator.defaults import TARGET_PEAK_YEAR
 from simulator.montecarlo.peak import (
     peak_summary, peak_year, sustained_summary, target_probabilities,
 )
+from simulator.model.drivers import step_changes
 from simulator.model.lock import lock_path
 from simulator.model.observed import uncertain_from, varied_drivers
 from simulator.model.scenario import Scenario
@@ -51,6 +52,7 @@ def summary(projection: xr.Dataset, scenario: Scenario, ensemble: xr.Dataset | N
     """The ``summary.json`` content (DESIGN §6); ``peak`` and ``targets`` need the ensemble."""
     info = _deterministic_summary(projection, scenario)
     info["observed"] = observed_summary(scenario)
+    info["path_steps"] = step_changes(scenario)
     if ensemble is not None:
         peak = peak_summary(ensemble, plateau=plateau)
         before = ensemble["peak_year"].values < info["observed"]["projected_from"]
