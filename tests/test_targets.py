@@ -1,10 +1,13 @@
 """Plan target files: every quote is the plan's own text, every number is in its quote."""
 
+import math
 import unicodedata
 
 import pytest
 
-from simulator.model.targets import UNIT_TO_MODEL, comparisons, load_targets
+from simulator.model.targets import (
+    ABOUT_TOLERANCE, UNIT_TO_MODEL, Comparison, _plan_and_sense, comparisons, load_targets,
+)
 
 from conftest import REPO
 
@@ -124,3 +127,17 @@ def test_the_key_tables_describe_what_the_reader_accepts():
             used_model |= set(target.model or {})
     assert used <= described, used - described
     assert used_model <= {k.key for k in MODEL_KEYS}
+
+
+def test_a_target_hedged_about_is_met_within_five_percent_either_way():
+    """左右 and 约 read as "about": met within ABOUT_TOLERANCE above or below, unlike a plain
+    target (its better side always counts); 以上 and 以下 still set a side."""
+    assert _plan_and_sense(300, ("力争", "左右")) == (300.0, "about")
+    assert _plan_and_sense(500, ("约", "左右")) == (500.0, "about")
+    assert _plan_and_sense(300, ("力争", "以下", "左右")) == (300.0, "le")
+    about = Comparison("renewable_capacity", 2030, 300.0, "万千瓦", "renewable_capacity",
+                       sense="about")
+    assert about.met_bounds(0.005) == pytest.approx((285.0, 315.0))
+    assert ABOUT_TOLERANCE == 0.05
+    plain = Comparison("renewable_capacity", 2030, 300.0, "万千瓦", "renewable_capacity")
+    assert plain.met_bounds(0.005) == (pytest.approx(298.5), math.inf)

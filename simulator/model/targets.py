@@ -39,6 +39,11 @@ LOWER_IS_BETTER = ("energy_intensity", "co2_intensity", "co2", "energy", "coal_s
                    "coal_power_supply_rate")
 AT_LEAST = ("以上", "不低于", "至少", "超过")
 AT_MOST = ("以下", "不超过", "以内", "控制在")
+ABOUT = ("左右", "约")  # "about": met within ABOUT_TOLERANCE either way
+# Assumption: the plans hedge a number with 左右 or 约 ("about") without saying how far; a value
+# within 5 % of it either way is read as meeting it (10 times the 0.5 % of a plain target, whose
+# better side counts as met however far). A labelled reading, not a sourced one.
+ABOUT_TOLERANCE = 0.05
 FILE_REQUIRED = ("region", "plan", "seed", "targets")
 REQUIRED_KEYS = ("id", "name_zh", "name_en", "kind", "targets", "numeric", "quote")
 
@@ -82,9 +87,10 @@ TARGET_KEYS = (
         "Whether the plan gives a number the model could be held to."),
     Key("quote", "str", "an exact substring of the seed", True,
         "The plan's own words for the target (a test checks it, and every number in it)."),
-    Key("hedge", "list of str", "the plan's words: " + ", ".join(AT_LEAST + AT_MOST)
-        + " set the sense; others (力争, 左右, ...) are kept", False,
-        "At least (以上), at most (以下), or as written; a range is always between."),
+    Key("hedge", "list of str", "the plan's words: " + ", ".join(AT_LEAST + AT_MOST + ABOUT)
+        + " set the sense; others (力争, ...) are kept", False,
+        "At least (以上), at most (以下), about (左右, 约: within 5 % either way), or as "
+        "written; a range is always between."),
     Key("baseline", "mapping", "`{year: int, value: number}`", False,
         "The plan's base-year value, compared as a level in that year."),
     Key("modelled", "bool", "true, false (default)", False,
@@ -140,7 +146,7 @@ class Comparison:
     variable: str
     measure: str = "level"
     since: int | None = None
-    sense: str = "eq"                   # eq, ge, le or between
+    sense: str = "eq"                   # eq, ge, le, between or about
     baseline: bool = False              # the plan's base-year statistic, not a target
 
     @property
@@ -163,7 +169,11 @@ class Comparison:
         """Model values (in model units) that count as meeting the target: at least as good as
         the plan, give or take ``tolerance`` relative. A plain target is read in the direction
         that helps the climate (lower intensities and CO2, higher non-fossil share and
-        capacity, larger declines); hedged targets keep their own sense."""
+        capacity, larger declines); hedged targets keep their own sense: at least, at most,
+        between, or about (within ``ABOUT_TOLERANCE`` either way)."""
+        if self.sense == "about":
+            plan = self.plan * self.scale
+            return plan - ABOUT_TOLERANCE * abs(plan), plan + ABOUT_TOLERANCE * abs(plan)
         if self.sense == "between":
             low, high = (v * self.scale for v in self.plan)
             return low - tolerance * abs(low), high + tolerance * abs(high)
@@ -280,6 +290,8 @@ def _plan_and_sense(value, hedge) -> tuple:
         return float(value), "ge"
     if any(word in hedge for word in AT_MOST):
         return float(value), "le"
+    if any(word in hedge for word in ABOUT):
+        return float(value), "about"
     return float(value), "eq"
 
 

@@ -35,6 +35,7 @@ import numpy as np
 import xarray as xr
 
 from simulator.montecarlo.ensemble import TARGET_TOLERANCE
+from simulator.model.targets import ABOUT_TOLERANCE
 from simulator.errors import ScenarioError
 from simulator.report.labels import co2_unit, parameter_name, region_name, unit_text
 from simulator.model.lock import lock_path
@@ -183,7 +184,7 @@ def _targets(info: dict, lang: str) -> dict:
                       "page.no_targets_file", lang)
         return {"rows": [], "note": text("page.no_targets", lang, reason=reason)}
     note = text("page.targets_note", lang, tolerance=_percent(TARGET_TOLERANCE, lang),
-                draws=info["draws"])
+                about=_percent(ABOUT_TOLERANCE, lang), draws=info["draws"])
     if any(t["calibrated"] for t in info["targets"]):
         note = text("page.targets_note_calibrated", lang, note=note)
     return {"rows": [_target_row(target, span, lang) for target, span in _spans(info["targets"])],

@@ -30,7 +30,7 @@ from simulator.report.labels import (
 from simulator.defaults import TARGET_PEAK_YEAR
 from simulator.montecarlo.peak import peak_summary
 from simulator.report.summary import calibrated_mark, plan_value_text
-from simulator.model.targets import UNIT_TO_MODEL
+from simulator.model.targets import ABOUT_TOLERANCE, UNIT_TO_MODEL
 
 DPI = 120  # the fan chart: 960 x 672 pixels
 NOTE_SIZE = 8
@@ -293,7 +293,8 @@ def target_scorecard(info: dict, lang: str = "en") -> Figure | None:
     bars.tick_params(left=False)
     figure.suptitle(label("card_title", lang, region=region_name(info["region"], lang),
                           scenario=info["scenario"]))
-    note = label("card_note", lang, draws=info["draws"], tolerance=percent(TARGET_TOLERANCE, lang))
+    note = label("card_note", lang, draws=info["draws"], tolerance=percent(TARGET_TOLERANCE, lang),
+                 about=percent(ABOUT_TOLERANCE, lang))
     if any(t["calibrated"] for t in targets):
         note += "\n" + label("card_calibrated", lang)
     figure.supxlabel(note,

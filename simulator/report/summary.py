@@ -19,7 +19,9 @@ from simulator.model.observed import uncertain_from, varied_drivers
 from simulator.model.scenario import Scenario
 from simulator.model.schema import FIELDS_BY_PATH, REPORT_YEARS
 from simulator.model.statistics import observation_rows, read_statistics
-from simulator.model.targets import TargetFile, load_targets, scenario_targets_file
+from simulator.model.targets import (
+    ABOUT_TOLERANCE, TargetFile, load_targets, scenario_targets_file,
+)
 from simulator.report.labels import WAN_T_PER_MT, co2_unit, region_name, with_unit
 from simulator.text import text
 
@@ -277,7 +279,8 @@ def _target_table(targets: list, lang: str) -> list[str]:
              + (calibrated_mark(t) if marked else ""), _chance_cell(t, lang)]
             for t in targets]
     note = [text("console.calibrated_note", lang)] if marked else []
-    return ["", text("console.targets", lang, tolerance=100 * TARGET_TOLERANCE),
+    return ["", text("console.targets", lang, tolerance=100 * TARGET_TOLERANCE,
+                     about=100 * ABOUT_TOLERANCE),
             *("  " + line for line in text_table(header + rows, left=1)), *note]
 
 
