@@ -165,6 +165,13 @@ class Comparison:
     def first_year(self) -> int:
         return self.year if self.since is None else min(self.year, self.since)
 
+    def plan_bounds(self, tolerance: float) -> tuple[float, float]:
+        """The plan's value (or range) in model units, widened by ``tolerance`` relative on both
+        sides: where a model value is the plan's, either way."""
+        low, high = self.plan if isinstance(self.plan, tuple) else (self.plan, self.plan)
+        low, high = low * self.scale, high * self.scale
+        return low - tolerance * abs(low), high + tolerance * abs(high)
+
     def met_bounds(self, tolerance: float) -> tuple[float, float]:
         """Model values (in model units) that count as meeting the target: at least as good as
         the plan, give or take ``tolerance`` relative. A plain target is read in the direction
@@ -172,11 +179,9 @@ class Comparison:
         capacity, larger declines); hedged targets keep their own sense: at least, at most,
         between, or about (within ``ABOUT_TOLERANCE`` either way)."""
         if self.sense == "about":
-            plan = self.plan * self.scale
-            return plan - ABOUT_TOLERANCE * abs(plan), plan + ABOUT_TOLERANCE * abs(plan)
+            return self.plan_bounds(ABOUT_TOLERANCE)
         if self.sense == "between":
-            low, high = (v * self.scale for v in self.plan)
-            return low - tolerance * abs(low), high + tolerance * abs(high)
+            return self.plan_bounds(tolerance)
         plan = self.plan * self.scale
         slack = tolerance * abs(plan)
         lower_is_better = self.variable in LOWER_IS_BETTER and self.measure != "decline_since"

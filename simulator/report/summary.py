@@ -139,23 +139,16 @@ def _target_rows(scenario: Scenario, projection: xr.Dataset, ensemble: xr.Datase
     for c in plan_comparisons(scenario):
         p, ci = probabilities[c.label]
         value = c.model_value(series)
+        low, high = c.plan_bounds(TARGET_TOLERANCE)  # the plan's value, either way
         # a baseline is the plan's statistic of a past year: shown as observed, with no P(met);
         # a calibrated scenario's central path meets its targets by construction
         rows.append({"id": c.target_id, "year": c.year, "plan_value": _plan_number(c),
                      "unit": c.unit, "measure": c.measure, "variable": c.variable,
                      "model_value": value / c.scale, "baseline": c.baseline,
-                     "calibrated": own_lock and _at_plan(c, value),
+                     "calibrated": own_lock and low <= value <= high,
                      "probability_met": None if c.baseline else p,
                      "ci95": None if c.baseline else list(ci), **_as_written(plan, c.target_id)})
     return rows
-
-
-def _at_plan(c, value: float) -> bool:
-    """Whether a model value (model units) is the plan's, within the tolerance either way (in a
-    ranged target: within the range)."""
-    plan = c.plan if isinstance(c.plan, tuple) else (c.plan, c.plan)
-    low, high = (v * c.scale for v in plan)
-    return low - TARGET_TOLERANCE * abs(low) <= value <= high + TARGET_TOLERANCE * abs(high)
 
 
 def _as_written(plan: TargetFile, target_id: str) -> dict:
